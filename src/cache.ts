@@ -1,0 +1,106 @@
+import { LRUCache } from 'lru-cache';
+import { isTransientFailure } from './errors';
+import type { Logger } from './logger';
+import type { SecretData } from './vault/kv';
+
+/** One KV secret as read, whole: every key of it is served from this one read. */
+export interface CachedSecret {
+  readonly data: SecretData;
+  /** When Vault gave it (clock ms); bounds how long it may be served stale. */
+  readonly fetchedAt: number;
+}
+
+export interface SecretCacheOptions {
+  maxEntries: number;
+  /** After the TTL, how long a value may still be served while Vault is failing transiently. */
+  staleIfErrorMs: number;
+  now: () => number;
+  logger: Logger;
+}
+
+interface FetchContext {
+  ttlMs: number;
+  load: () => Promise<SecretData>;
+  log: Logger;
+}
+
+/** While serving stale, ask Vault again this often rather than once per request or once per window. */
+const STALE_RECHECK_MS = 5_000;
+const SEP = '\u0000';
+
+/**
+ * The per-connection secret cache: LRU-bounded, TTL'd and single-flight (concurrent misses of one
+ * key share one Vault read), all by `lru-cache`. Keys start with the connection id and the config
+ * fingerprint, so an edited connection never sees values read with old credentials.
+ */
+export class SecretCache {
+  private readonly lru: LRUCache<string, CachedSecret, FetchContext>;
+
+  constructor(private readonly options: SecretCacheOptions) {
+    this.lru = new LRUCache<string, CachedSecret, FetchContext>({
+      max: options.maxEntries,
+      ttl: 1,
+      perf: { now: options.now },
+      // Entries whose TTL passed stay (until evicted) so a failing Vault can be bridged.
+      ttlAutopurge: false,
+      noDeleteOnStaleGet: true,
+      // Iteration (dropConnection) must see stale entries too; reads pass allowStale: false.
+      allowStale: true,
+      // Read the injected clock on every check (the default caches it per millisecond of real time).
+      ttlResolution: 0,
+      // A fetch whose key is invalidated meanwhile still settles for its waiters.
+      ignoreFetchAbort: true,
+      fetchMethod: (_key, stale, { options: fetchOptions, context }) => this.load(stale, fetchOptions, context),
+    });
+  }
+
+  static key(connectionId: string, fingerprint: string, secretId: string): string {
+    return `${connectionId}${SEP}${fingerprint}${SEP}${secretId}`;
+  }
+
+  /** A fresh entry, or undefined. Synchronous: the warm path never waits. */
+  peek(key: string): CachedSecret | undefined {
+    return this.lru.get(key, { allowStale: false });
+  }
+
+  async fetch(key: string, ttlMs: number, load: () => Promise<SecretData>, log: Logger): Promise<CachedSecret> {
+    const value = await this.lru.fetch(key, { context: { ttlMs, load, log }, allowStale: false });
+    // fetchMethod never resolves undefined, and a rejection has thrown above.
+    return value as CachedSecret;
+  }
+
+  /** Drops every entry of a connection (all its fingerprints); stale ones too, so none is served after. */
+  dropConnection(connectionId: string): void {
+    const prefix = `${connectionId}${SEP}`;
+    for (const key of [...this.lru.keys()]) {
+      if (key.startsWith(prefix)) this.lru.delete(key);
+    }
+  }
+
+  clear(): void {
+    this.lru.clear();
+  }
+
+  get size(): number {
+    return this.lru.size;
+  }
+
+  private async load(stale: CachedSecret | undefined, fetchOptions: LRUCache.FetcherFetchOptions<string, CachedSecret, FetchContext>, ctx: FetchContext): Promise<CachedSecret> {
+    try {
+      const data = await ctx.load();
+      // lru-cache reads ttl 0 as "never expires": a 0 s cache TTL means expire at once instead.
+      fetchOptions.ttl = Math.max(1, ctx.ttlMs);
+      return { data, fetchedAt: this.options.now() };
+    } catch (err) {
+      const serveFor = stale && isTransientFailure(err) ? this.staleWindowLeft(stale, ctx.ttlMs) : 0;
+      if (serveFor <= 0) throw err;
+      fetchOptions.ttl = Math.min(serveFor, STALE_RECHECK_MS);
+      ctx.log.warn({ ageSeconds: Math.round((this.options.now() - stale!.fetchedAt) / 1000) }, 'vault: unavailable; serving the last value read (stale-if-error)');
+      return stale!;
+    }
+  }
+
+  private staleWindowLeft(stale: CachedSecret, ttlMs: number): number {
+    return stale.fetchedAt + ttlMs + this.options.staleIfErrorMs - this.options.now();
+  }
+}

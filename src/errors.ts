@@ -1,0 +1,54 @@
+import { ActivepiecesError, ErrorCode, SecretManagerProviderId } from './activepieces';
+
+/**
+ * Constructors for the errors this package throws. Every message is written for a person and
+ * carries no secret value, token, Role ID or Secret ID: callers pass only paths, mounts,
+ * status codes and Vault's own error strings (which never echo credentials).
+ */
+const provider = SecretManagerProviderId.HASHICORP;
+
+export function connectionFailed(message: string): ActivepiecesError {
+  return new ActivepiecesError(
+    { code: ErrorCode.SECRET_MANAGER_CONNECTION_FAILED, params: { message, provider } },
+    message,
+  );
+}
+
+export function getSecretFailed(message: string, request: Record<string, unknown> = {}, providerId: string = provider): ActivepiecesError {
+  return new ActivepiecesError(
+    { code: ErrorCode.SECRET_MANAGER_GET_SECRET_FAILED, params: { message, provider: providerId, request } },
+    message,
+  );
+}
+
+export function validationFailed(message: string): ActivepiecesError {
+  return new ActivepiecesError({ code: ErrorCode.VALIDATION, params: { message } }, message);
+}
+
+/** Works across copies of `@activepieces/shared` (where `instanceof` would not). */
+export function isActivepiecesError(err: unknown): err is ActivepiecesError {
+  return (
+    err instanceof Error &&
+    typeof (err as Partial<ActivepiecesError>).error === 'object' &&
+    typeof (err as ActivepiecesError).error?.code === 'string'
+  );
+}
+
+export function errorCodeOf(err: unknown): string | undefined {
+  return isActivepiecesError(err) ? err.error.code : undefined;
+}
+
+/**
+ * Failures that may pass by themselves (no answer, 5xx, 429, 412): the only ones after which a
+ * stale value may be served. Kept beside the error, not in its params, which the engine shows.
+ */
+const transientFailures = new WeakSet<object>();
+
+export function markTransient<E extends Error>(err: E): E {
+  transientFailures.add(err);
+  return err;
+}
+
+export function isTransientFailure(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && transientFailures.has(err);
+}

@@ -1,0 +1,44 @@
+import type { VaultSettings } from './config';
+import { connectionFailed } from './errors';
+import type { Logger } from './logger';
+import { mountsFailureMessage, networkFailureMessage } from './vault/errors';
+import { VaultNetworkError } from './vault/http-request';
+import { mountTableOf } from './vault/kv';
+import type { VaultSession } from './vault/session';
+
+/** What Save on the connection form reports when the connection works. */
+export interface ValidationSummary {
+  url: string;
+  namespace: string;
+  authNamespace: string;
+  appRoleMount: string;
+  token: { ttlSeconds: number; type: string; policies: string[] };
+  /** KV engines the AppRole's token can list, e.g. `{ path: 'secret/', version: 2 }`. */
+  kvMounts: Array<{ path: string; version: 1 | 2 }>;
+}
+
+/** AppRole login, then `GET sys/mounts` with the new token (the same two steps the built-in provider checks). */
+export async function validateConnection(session: VaultSession, settings: VaultSettings, log: Logger): Promise<ValidationSummary> {
+  const token = await session.loginNow(log);
+  let res;
+  try {
+    res = await session.send({ method: 'GET', path: 'sys/mounts', namespace: settings.namespace }, log);
+  } catch (err) {
+    if (err instanceof VaultNetworkError) throw connectionFailed(networkFailureMessage(err, settings));
+    throw err;
+  }
+  if (res.status !== 200) throw connectionFailed(mountsFailureMessage(res, settings));
+  const kvMounts = [...mountTableOf(res)]
+    .filter(([, info]) => info.kvVersion !== undefined)
+    .map(([path, info]) => ({ path: `${path}/`, version: info.kvVersion! }))
+    .sort((a, b) => a.path.localeCompare(b.path));
+  log.info({ kvMounts: kvMounts.length }, 'vault: connection validated');
+  return {
+    url: settings.url,
+    namespace: settings.namespace,
+    authNamespace: settings.authNamespace,
+    appRoleMount: settings.appRoleMount,
+    token: { ttlSeconds: token.leaseSeconds, type: token.tokenType, policies: token.policies },
+    kvMounts,
+  };
+}

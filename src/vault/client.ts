@@ -1,0 +1,110 @@
+import nodeVault from 'node-vault';
+import type { VaultSettings } from '../config';
+import { createHttpRequester, HttpRequester, RawRequest, RawResponse } from './http-request';
+import { AttemptOutcome, parseRetryAfter, RetryClock, RetryPolicy, withRetries } from './retry';
+
+export type VaultMethod = 'GET' | 'POST' | 'LIST';
+
+export interface VaultRequest {
+  method: VaultMethod;
+  /** API path under `/v1/`, segments already encoded, optional `?query`. */
+  path: string;
+  /** `''` = root namespace. */
+  namespace: string;
+  token?: string;
+  body?: Record<string, unknown>;
+}
+
+export interface VaultResponse {
+  status: number;
+  /** Parsed JSON body (`undefined` for 204). */
+  body: VaultBody | undefined;
+  retryAfterSeconds?: number;
+}
+
+export interface VaultBody {
+  errors?: string[];
+  warnings?: string[] | null;
+  data?: Record<string, unknown> | null;
+  auth?: Record<string, unknown> | null;
+  [key: string]: unknown;
+}
+
+export interface VaultClientOptions {
+  retry: RetryPolicy;
+  clock: RetryClock;
+  onRetry?: (info: { path: string; attempt: number; delayMs: number; status?: number; failure?: string }) => void;
+}
+
+/**
+ * One connection's way to Vault: node-vault for URL and headers, our HTTP layer underneath,
+ * bounded retries around each request. Every HTTP status comes back as a response; only a request
+ * that got no answer in the end throws (a VaultNetworkError).
+ */
+export class VaultClient {
+  private readonly vault: ReturnType<typeof nodeVault>;
+  private readonly http: HttpRequester;
+
+  constructor(
+    private readonly settings: VaultSettings,
+    private readonly options: VaultClientOptions,
+  ) {
+    this.http = createHttpRequester({
+      caCertificate: settings.caCertificate,
+      rejectUnauthorized: !settings.tlsSkipVerify,
+    });
+    const http = this.http;
+    this.vault = nodeVault({
+      endpoint: settings.url,
+      apiVersion: 'v1',
+      // node-vault prints request bodies (the Secret ID among them) when DEBUG=node-vault.
+      debug: () => undefined,
+      'request-promise': { defaults: () => (req: RawRequest) => http(req) },
+    });
+    // node-vault falls back to VAULT_TOKEN, VAULT_NAMESPACE and VAULT_PREFIX from the environment
+    // for any option left empty; a connection must use its own config and nothing else.
+    this.vault.token = '';
+    Object.assign(this.vault, { namespace: '', pathPrefix: '' });
+    // Hand every status back to us: errors are mapped by the caller, which knows the operation.
+    Object.assign(this.vault, { handleVaultResponse: (res: RawResponse) => res });
+  }
+
+  send(request: VaultRequest): Promise<VaultResponse> {
+    return withRetries(
+      () => this.sendOnce(request),
+      (res): AttemptOutcome => ({ status: res.status, retryAfterSeconds: res.retryAfterSeconds }),
+      this.options.retry,
+      this.options.clock,
+      ({ attempt, delayMs, outcome }) =>
+        this.options.onRetry?.({
+          path: request.path,
+          attempt,
+          delayMs,
+          status: outcome.status,
+          failure: (outcome.error as { failure?: string } | undefined)?.failure,
+        }),
+    );
+  }
+
+  close(): void {
+    this.http.close();
+  }
+
+  private async sendOnce(request: VaultRequest): Promise<VaultResponse> {
+    const headers: Record<string, string> = {};
+    if (request.token) headers['X-Vault-Token'] = request.token;
+    if (request.namespace) headers['X-Vault-Namespace'] = request.namespace;
+    const raw = (await this.vault.request({
+      path: `/${request.path}`,
+      method: request.method,
+      headers,
+      json: request.body,
+      timeout: this.settings.requestTimeoutMs,
+    })) as RawResponse;
+    return {
+      status: raw.statusCode,
+      body: typeof raw.body === 'object' && raw.body !== null ? (raw.body as VaultBody) : undefined,
+      retryAfterSeconds: parseRetryAfter(raw.headers['retry-after'], this.options.clock.now()),
+    };
+  }
+}

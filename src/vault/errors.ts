@@ -1,0 +1,136 @@
+import type { ActivepiecesError } from '../activepieces';
+import type { VaultSettings } from '../config';
+import { connectionFailed, getSecretFailed, markTransient } from '../errors';
+import { canonicalPathOf, SecretLocation } from '../secret-path';
+import { VaultNetworkError } from './http-request';
+import { isTransientStatus } from './retry';
+import type { VaultResponse } from './client';
+
+/**
+ * Vault's answers turned into messages that say what to fix. Inputs are statuses, Vault's own
+ * error strings (which never echo credentials), paths and settings; never a token or a value.
+ */
+
+export function firstError(res: VaultResponse): string {
+  return res.body?.errors?.[0]?.replace(/\s+/g, ' ').trim() ?? '';
+}
+
+/** Vault ≥1.15: "2 errors occurred: permission denied, invalid token"; older: plain "permission denied" (notes §3.4). */
+export function isInvalidTokenAnswer(res: VaultResponse): boolean {
+  if (res.status !== 403) return false;
+  const errors = res.body?.errors ?? [];
+  return errors.some((e) => /invalid token/i.test(e) || e.trim() === 'permission denied');
+}
+
+function where(settings: VaultSettings, namespace: string): string {
+  return namespace ? `${settings.url} (namespace "${namespace}")` : settings.url;
+}
+
+/** A request that got no HTTP answer. */
+export function networkFailureMessage(err: VaultNetworkError, settings: VaultSettings): string {
+  const at = settings.url;
+  switch (err.failure) {
+    case 'refused':
+      return `Cannot reach Vault at ${at}: connection refused. Check the URL and port, that Vault is running, and that the Activepieces workers can reach it.`;
+    case 'dns':
+      return `Cannot reach Vault at ${at}: the host name does not resolve (${err.code}). Check the URL for typos and the workers' DNS.`;
+    case 'timeout':
+      return `Vault at ${at} did not answer within ${settings.requestTimeoutMs / 1000} s. Check that Vault is up and not overloaded, or raise the request timeout.`;
+    case 'tls':
+      return `TLS to ${at} failed: the certificate is not trusted or does not match (${err.code}). Paste your CA certificate (PEM) in the CA certificate option, or check that the URL's scheme and host name match Vault's certificate.`;
+    case 'reset':
+      return `Vault at ${at} closed the connection before answering (${err.code}). Check load balancers and proxies between Activepieces and Vault.`;
+    default:
+      return `Request to Vault at ${at} failed (${err.code}).`;
+  }
+}
+
+/** Statuses that mean the same whatever the request was. */
+function commonAnswer(res: VaultResponse, settings: VaultSettings, namespace: string): string | undefined {
+  const err = firstError(res);
+  if (res.status === 503) {
+    return /sealed/i.test(err)
+      ? `Vault at ${settings.url} is sealed. Unseal it (vault operator unseal) and try again.`
+      : `Vault at ${settings.url} is unavailable (503${err ? `: ${err}` : ''}); it may be in maintenance or failing over.`;
+  }
+  if (res.status === 429) {
+    return `Vault at ${settings.url} answered 429: rate limited or a standby node (${err || 'no detail'}). Point the URL at the active node or load balancer, or raise the rate-limit quota.`;
+  }
+  if (res.status === 412) return `Vault at ${settings.url} answered 412 (not yet consistent across the cluster); try again.`;
+  if (res.status === 404 && /namespace not found/i.test(err)) {
+    return `Namespace "${namespace}" does not exist on ${settings.url}. Check the Namespace field (child namespaces are written parent/child).`;
+  }
+  if (res.status === 501) return `Vault at ${settings.url} is not initialised (vault operator init).`;
+  if (res.status >= 500) return `Vault at ${settings.url} answered ${res.status}${err ? `: ${err}` : ''}.`;
+  return undefined;
+}
+
+export type LoginFailureKind = 'credentials' | 'not-enabled-or-locked' | 'locked-out' | 'not-enabled' | 'other';
+
+export function loginFailureMessage(res: VaultResponse, settings: VaultSettings, kind: LoginFailureKind): string {
+  const common = commonAnswer(res, settings, settings.authNamespace);
+  if (common) return common;
+  const mount = settings.appRoleMount;
+  const at = where(settings, settings.authNamespace);
+  const err = firstError(res);
+  switch (kind) {
+    case 'credentials':
+      return `Vault at ${at} rejected the Role ID or Secret ID (${err}). The Secret ID may be wrong, expired or used up (secret_id_num_uses). Issue a new one with: vault write -f auth/${mount}/role/<role>/secret-id`;
+    case 'locked-out':
+      return `Vault at ${at} refused the AppRole login with 403: the role is locked out after repeated failed logins (user lockout). Wait for the lockout to end (15 minutes by default) or unlock it with: vault write -f sys/locked-users/<mount accessor>/unlock/<role id>; then fix the Secret ID.`;
+    case 'not-enabled':
+      return `AppRole is not enabled at auth/${mount}/ on ${at}. Enable it with: vault auth enable -path=${mount} approle, or set the AppRole mount option to where it is enabled.`;
+    case 'not-enabled-or-locked':
+      return `Vault at ${at} refused the login at auth/${mount}/login with 403. Either AppRole is not enabled at "${mount}" (vault auth enable -path=${mount} approle, or set the AppRole mount option), or the role is locked out after repeated failed logins.`;
+    default:
+      return `AppRole login at ${at} failed with ${res.status}${err ? `: ${err}` : ''}.`;
+  }
+}
+
+export function loginFailed(res: VaultResponse, settings: VaultSettings, kind: LoginFailureKind): ActivepiecesError {
+  return markTransientStatus(connectionFailed(loginFailureMessage(res, settings, kind)), res.status);
+}
+
+export function markTransientStatus<E extends Error>(err: E, status: number): E {
+  return isTransientStatus(status) ? markTransient(err) : err;
+}
+
+/** `GET sys/mounts` refused or failed. */
+export function mountsFailureMessage(res: VaultResponse, settings: VaultSettings): string {
+  if (res.status === 403) {
+    return `Logged in, but the AppRole's token may not read sys/mounts on ${where(settings, settings.namespace)}. Add this to its policy: path "sys/mounts" { capabilities = ["read"] }`;
+  }
+  return commonAnswer(res, settings, settings.namespace) ?? `Reading sys/mounts failed with ${res.status}: ${firstError(res) || 'no detail'}.`;
+}
+
+/** A secret read that did not give a value. */
+export function readFailed(res: VaultResponse, settings: VaultSettings, location: SecretLocation, rawPath: string): ActivepiecesError {
+  return markTransientStatus(getSecretFailed(readFailureMessage(res, settings, location), { path: rawPath }), res.status);
+}
+
+function readFailureMessage(res: VaultResponse, settings: VaultSettings, loc: SecretLocation): string {
+  const secret = secretName(loc);
+  const at = where(settings, settings.namespace);
+  if (res.status === 404) {
+    const metadata = (res.body?.data as { metadata?: { deletion_time?: string; destroyed?: boolean; version?: number } } | null)?.metadata;
+    if (metadata?.destroyed) {
+      return `Version ${metadata.version} of secret "${secret}" was destroyed and cannot be recovered. Pin another version (?version=N) or write a new one.`;
+    }
+    if (metadata?.deletion_time) {
+      return `Version ${metadata.version} of secret "${secret}" was deleted on ${metadata.deletion_time}. Restore it with: vault kv undelete -mount=${loc.mount} -versions=${metadata.version} ${loc.secretPath}, or pin another version.`;
+    }
+    if (loc.version !== undefined) return `Secret "${secret}" has no version ${loc.version} on ${at}.`;
+    const hint = loc.kvVersion === 2 && !loc.canonical ? ` The full path is ${canonicalPathOf(loc)}.` : '';
+    return `Secret "${secret}" was not found on ${at}. Check the path and the namespace.${hint}`;
+  }
+  if (res.status === 403) {
+    return `Permission denied reading secret "${secret}" on ${at}. Add this to the AppRole's policy: path "${secretName(loc)}" { capabilities = ["read"] }`;
+  }
+  return commonAnswer(res, settings, settings.namespace) ?? `Reading secret "${secret}" failed with ${res.status}: ${firstError(res) || 'no detail'}.`;
+}
+
+/** The secret as Vault's API names it. */
+export function secretName(loc: SecretLocation): string {
+  return loc.kvVersion === 2 ? `${loc.mount}/data/${loc.secretPath}` : `${loc.mount}/${loc.secretPath}`;
+}
+
