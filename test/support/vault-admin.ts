@@ -1,0 +1,153 @@
+import { nanoid } from 'nanoid';
+
+/**
+ * Provisions Vault over its HTTP API with a root token: AppRole, policies, KV mounts and data.
+ * It speaks plain Vault API (no test-double shortcuts), so the same setup runs against the local
+ * double and against a real Vault (`VAULT_ADDR` + root `VAULT_TOKEN`).
+ */
+export interface AdminResponse {
+  status: number;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+export interface RoleOptions {
+  token_policies?: string[];
+  token_ttl?: string | number;
+  token_max_ttl?: string | number;
+  token_type?: 'service' | 'batch';
+  token_num_uses?: number;
+  secret_id_num_uses?: number;
+  secret_id_ttl?: string | number;
+}
+
+export interface AppRoleCredentials {
+  roleId: string;
+  secretId: string;
+}
+
+export class VaultAdmin {
+  constructor(
+    readonly url: string,
+    private readonly rootToken: string,
+    private readonly fetchOptions: { ca?: string } = {},
+  ) {}
+
+  async request(method: string, path: string, body?: unknown, namespace = ''): Promise<AdminResponse> {
+    const headers: Record<string, string> = { 'X-Vault-Token': this.rootToken };
+    if (namespace) headers['X-Vault-Namespace'] = namespace;
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const res = await httpRequest(`${this.url}/v1/${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), ca: this.fetchOptions.ca });
+    return res;
+  }
+
+  /** Like request, but a status ≥ 400 is a test-setup bug: throw with Vault's errors. */
+  async must(method: string, path: string, body?: unknown, namespace = ''): Promise<AdminResponse> {
+    const res = await this.request(method, path, body, namespace);
+    if (res.status >= 400) throw new Error(`vault admin ${method} ${path} → ${res.status} ${JSON.stringify(res.body)}`);
+    return res;
+  }
+
+  enableAppRole(mount = 'approle', namespace = ''): Promise<AdminResponse> {
+    return this.must('POST', `sys/auth/${mount}`, { type: 'approle' }, namespace);
+  }
+
+  enableKv(mount: string, version: 1 | 2, namespace = ''): Promise<AdminResponse> {
+    return this.must('POST', `sys/mounts/${mount}`, { type: 'kv', options: { version: String(version) } }, namespace);
+  }
+
+  writePolicy(name: string, hcl: string, namespace = ''): Promise<AdminResponse> {
+    return this.must('PUT', `sys/policies/acl/${name}`, { policy: hcl }, namespace);
+  }
+
+  async createRole(mount: string, role: string, options: RoleOptions, namespace = ''): Promise<AppRoleCredentials> {
+    await this.must('POST', `auth/${mount}/role/${role}`, options, namespace);
+    const roleId = (await this.must('GET', `auth/${mount}/role/${role}/role-id`, undefined, namespace)).body.data.role_id;
+    const secretId = await this.newSecretId(mount, role, namespace);
+    return { roleId, secretId };
+  }
+
+  async newSecretId(mount: string, role: string, namespace = ''): Promise<string> {
+    return (await this.must('POST', `auth/${mount}/role/${role}/secret-id`, {}, namespace)).body.data.secret_id;
+  }
+
+  putKv2(mount: string, path: string, data: Record<string, unknown>, namespace = ''): Promise<AdminResponse> {
+    return this.must('POST', `${mount}/data/${path}`, { data }, namespace);
+  }
+
+  putKv1(mount: string, path: string, data: Record<string, unknown>, namespace = ''): Promise<AdminResponse> {
+    return this.must('POST', `${mount}/${path}`, data, namespace);
+  }
+
+  createNamespace(path: string, parent = ''): Promise<AdminResponse> {
+    return this.must('POST', `sys/namespaces/${path}`, {}, parent);
+  }
+
+  revokeToken(token: string): Promise<AdminResponse> {
+    return this.must('POST', 'auth/token/revoke', { token });
+  }
+}
+
+/** A name unique to this run, so tests never collide on a shared real Vault. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${nanoid(8).replace(/[^A-Za-z0-9]/g, 'x').toLowerCase()}`;
+}
+
+/**
+ * The usual fixture: AppRole at `approleMount`, a KV v2 mount, a policy that may read the mount's
+ * data and `sys/mounts`, and a role with that policy. Returns the names and credentials.
+ */
+export async function provisionAppRole(
+  admin: VaultAdmin,
+  options: {
+    approleMount?: string;
+    kvMount?: string;
+    kvVersion?: 1 | 2;
+    policy?: string;
+    role?: RoleOptions;
+    namespace?: string;
+  } = {},
+): Promise<{ approleMount: string; kvMount: string; policyName: string; roleName: string; credentials: AppRoleCredentials }> {
+  const ns = options.namespace ?? '';
+  const approleMount = options.approleMount ?? uniqueName('approle');
+  const kvMount = options.kvMount ?? uniqueName('kv');
+  const kvVersion = options.kvVersion ?? 2;
+  const policyName = uniqueName('policy');
+  const roleName = uniqueName('role');
+  await admin.enableAppRole(approleMount, ns);
+  await admin.enableKv(kvMount, kvVersion, ns);
+  const dataPath = kvVersion === 2 ? `${kvMount}/data/*` : `${kvMount}/*`;
+  const policy = options.policy ?? `path "${dataPath}" { capabilities = ["read"] }\npath "sys/mounts" { capabilities = ["read"] }\n`;
+  await admin.writePolicy(policyName, policy, ns);
+  const credentials = await admin.createRole(approleMount, roleName, { token_policies: [policyName], token_ttl: '1h', ...options.role }, ns);
+  return { approleMount, kvMount, policyName, roleName, credentials };
+}
+
+interface HttpOptions {
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+  ca?: string;
+}
+
+/** Node's http(s) directly (fetch cannot take a custom CA without undici). */
+async function httpRequest(url: string, options: HttpOptions): Promise<AdminResponse> {
+  const { request } = url.startsWith('https:') ? await import('node:https') : await import('node:http');
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: options.method, headers: options.headers, ca: options.ca, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let body: unknown = undefined;
+        try {
+          body = text ? JSON.parse(text) : undefined;
+        } catch {
+          body = text;
+        }
+        resolve({ status: res.statusCode ?? 0, body });
+      });
+    });
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
