@@ -20,22 +20,36 @@ export interface ConnectionState {
   mounts?: { table: Map<string, MountInfo>; complete: boolean };
   discovering?: Promise<void>;
   /** Paths already located, with their cache keys: the warm path parses nothing. */
-  readonly located: Map<string, { location: SecretLocation; cacheKey: string }>;
+  readonly located: Map<string, LocatedPath>;
+}
+
+/** Where a path's value lives, and the cache key of its secret. */
+export interface LocatedPath {
+  readonly location: SecretLocation;
+  readonly cacheKey: string;
 }
 
 /** Paths remembered per connection; beyond this the memo restarts (a flow never has this many). */
 export const MAX_LOCATED_PATHS = 10_000;
 
-const CONFIG_KEYS: ReadonlyArray<keyof HashicorpVaultConfig> = [
-  'url', 'namespace', 'roleId', 'secretId', 'appRoleMount', 'authNamespace',
-  'caCertificate', 'tlsSkipVerify', 'requestTimeoutSeconds', 'cacheTtlSeconds',
-];
-
-/** Same config values (the engine may hand us a new object on every call). */
+/**
+ * Same config values (the engine may hand us a new object on every call). Field by field rather
+ * than a loop over key names: this runs on every resolve, and the unrolled form stays monomorphic.
+ */
 export function sameConfig(a: HashicorpVaultConfig, b: HashicorpVaultConfig): boolean {
-  if (a === b) return true;
-  for (const k of CONFIG_KEYS) if (a[k] !== b[k]) return false;
-  return true;
+  return (
+    a === b ||
+    (a.url === b.url &&
+      a.roleId === b.roleId &&
+      a.secretId === b.secretId &&
+      a.namespace === b.namespace &&
+      a.appRoleMount === b.appRoleMount &&
+      a.authNamespace === b.authNamespace &&
+      a.caCertificate === b.caCertificate &&
+      a.tlsSkipVerify === b.tlsSkipVerify &&
+      a.requestTimeoutSeconds === b.requestTimeoutSeconds &&
+      a.cacheTtlSeconds === b.cacheTtlSeconds)
+  );
 }
 
 export function createConnectionState(

@@ -3,7 +3,7 @@ import { SecretCache } from './cache';
 import type { HashicorpVaultConfig } from './config';
 import { parseVaultConfig } from './config';
 import {
-  ConnectionState, createConnectionState, MAX_LOCATED_PATHS, requestLogger, sameConfig,
+  ConnectionState, createConnectionState, LocatedPath, MAX_LOCATED_PATHS, requestLogger, sameConfig,
 } from './connection-state';
 import { getSecretFailed, validationFailed } from './errors';
 import type { Logger } from './logger';
@@ -50,6 +50,11 @@ export interface HashicorpVaultProvider {
   validate(input: { config: HashicorpVaultConfig }): Promise<ValidationSummary>;
   /** The value at `path`, as text. */
   resolve(input: ResolveInput): Promise<string>;
+  /**
+   * The value at `path` when it is cached and fresh, else undefined; never sends a request.
+   * Lets the engine hook fill a warm reference without a promise (`resolve` does the rest).
+   */
+  resolveFromCache(input: ResolveInput): string | undefined;
   /** Forgets cached values (and discovered mounts) of one connection, or of all. Keeps tokens. */
   invalidate(input?: { connectionId?: string }): void;
   /** Forgets a connection entirely and revokes its token (best effort). */
@@ -112,15 +117,20 @@ class VaultProvider implements HashicorpVaultProvider {
   async resolve({ connectionId, config, path }: ResolveInput): Promise<string> {
     const state = this.stateFor(connectionId, config);
     const known = state.located.get(path);
-    if (known) {
-      const hit = this.cache.peek(known.cacheKey);
-      if (hit) return valueAsText(hit.data, known.location, path);
-    }
+    const cached = known && this.cachedValue(known, path);
+    if (cached !== undefined) return cached;
     const log = requestLogger(state);
     const parsed = this.parsePath(path);
     const { location, cacheKey } = known ?? (await this.locate(state, parsed, log));
     const secret = await this.readCached(state, location, cacheKey, parsed, log);
     return valueAsText(secret.data, location, path);
+  }
+
+  resolveFromCache({ connectionId, config, path }: ResolveInput): string | undefined {
+    const state = this.connections.get(connectionId);
+    if (!state || !sameConfig(state.raw, config)) return undefined;
+    const known = state.located.get(path);
+    return known && this.cachedValue(known, path);
   }
 
   invalidate(input: { connectionId?: string } = {}): void {
@@ -160,6 +170,12 @@ class VaultProvider implements HashicorpVaultProvider {
     return next;
   }
 
+  /** The warm path: no parsing, no logger, no request id, no promise. */
+  private cachedValue(known: LocatedPath, path: string): string | undefined {
+    const hit = this.cache.peek(known.cacheKey);
+    return hit && valueAsText(hit.data, known.location, path);
+  }
+
   private parsePath(path: string): SecretPath {
     let parsed = this.parsedPaths.get(path);
     if (!parsed) {
@@ -171,7 +187,7 @@ class VaultProvider implements HashicorpVaultProvider {
   }
 
   /** Where a path's value lives: a canonical KV v2 path needs no request; others need the mounts. */
-  private async locate(state: ConnectionState, parsed: SecretPath, log: Logger): Promise<{ location: SecretLocation; cacheKey: string }> {
+  private async locate(state: ConnectionState, parsed: SecretPath, log: Logger): Promise<LocatedPath> {
     let location = state.mounts ? locateInMounts(parsed, state.mounts.table) : null;
     if (!location && !state.mounts?.complete) location = locateByConvention(parsed);
     if (!location) {
@@ -182,7 +198,7 @@ class VaultProvider implements HashicorpVaultProvider {
     return this.remember(state, parsed.raw, location);
   }
 
-  private remember(state: ConnectionState, raw: string, location: SecretLocation): { location: SecretLocation; cacheKey: string } {
+  private remember(state: ConnectionState, raw: string, location: SecretLocation): LocatedPath {
     const entry = { location, cacheKey: SecretCache.key(state.connectionId, state.settings.fingerprint, secretIdOf(location)) };
     if (state.located.size >= MAX_LOCATED_PATHS) state.located.clear();
     state.located.set(raw, entry);

@@ -19,6 +19,8 @@ export interface SecretManagerConnection {
 export interface SecretResolvingProvider {
   readonly id: string;
   resolve(input: { connectionId: string; config: never; path: string }): Promise<string>;
+  /** Optional synchronous cache lookup: the value when cached, undefined when a `resolve` is needed. */
+  resolveFromCache?(input: { connectionId: string; config: never; path: string }): string | undefined;
 }
 
 export type FailurePolicy = 'throw' | 'keep-reference';
@@ -41,87 +43,159 @@ const MAX_DEPTH = 64;
 interface Hole {
   readonly container: Record<string, unknown> | unknown[];
   readonly slot: string | number;
-  readonly fieldPath: string;
-  readonly text: string;
+  /** Field path of the container (undefined for the root value); the hole's own path is built only for a message. */
+  readonly parentPath: string | undefined;
   readonly reference: SecretReference;
 }
+
+/** A connection, looked up once per call and scope-checked, or why it cannot be used. */
+type ConnectionLookup = { connection: SecretManagerConnection; failure?: undefined } | { connection?: undefined; failure: unknown };
 
 /**
  * The engine hook: returns a copy of `value` in which every string that is exactly a reference
  * `{{<connectionId>|ap_sep_v1|<path>}}` is replaced by the secret. Other values are copied as they
- * are; the input is never changed. All references resolve concurrently.
+ * are; the input is never changed. All references resolve concurrently. A reference the provider
+ * holds in its cache is filled synchronously, so a warm call costs no promise per reference.
  */
 export async function resolveSecretReferences<T>(value: T, context: ResolveContext): Promise<T> {
   const holes: Hole[] = [];
-  const root = { value: copyWithHoles(value, '', holes, 0) } as Record<string, unknown>;
+  const root: Record<string, unknown> = {};
+  root.value = visit(value, root, 'value', undefined, holes, 0);
   if (holes.length === 0) return root.value as T;
-  const connections = new Map<string, Promise<SecretManagerConnection>>();
-  const failures = await Promise.all(holes.map((hole) => fill(hole, context, connections)));
+  const lookup = lookUpConnections(holes, context);
+  const connections = lookup instanceof Map ? lookup : await lookup;
+  const failures: Array<ActivepiecesError | undefined> = new Array(holes.length);
+  const pending: Array<Promise<void>> = [];
+  for (let i = 0; i < holes.length; i++) {
+    const hole = holes[i];
+    try {
+      const { connection, failure } = connections.get(hole.reference.connectionId)!;
+      if (!connection) throw failure;
+      const provider = providerFor(connection, context);
+      const input = { connectionId: connection.id, config: connection.config as never, path: hole.reference.path };
+      const cached = provider.resolveFromCache?.(input);
+      if (cached !== undefined) fillHole(hole, cached);
+      else pending.push(provider.resolve(input).then((resolved) => fillHole(hole, resolved), (err: unknown) => void (failures[i] = failureFor(err, hole, context))));
+    } catch (err) {
+      failures[i] = failureFor(err, hole, context);
+    }
+  }
+  if (pending.length > 0) await Promise.all(pending);
   const firstFailure = failures.find((f) => f !== undefined);
   if (firstFailure) throw firstFailure;
   return root.value as T;
 }
 
-function copyWithHoles(value: unknown, fieldPath: string, holes: Hole[], depth: number): unknown {
+/**
+ * Field texts already parsed as references: the engine resolves the same connection values over
+ * and over, and a remembered reference also keeps its path string (and so its hash) for the
+ * provider's lookups. Only texts that are references are kept (never a plain value, which may be
+ * a secret typed in directly); bounded against hostile input, far above real use.
+ */
+const MAX_REMEMBERED_REFERENCES = 10_000;
+const rememberedReferences = new Map<string, SecretReference>();
+
+function referenceIn(text: string): SecretReference | null {
+  const known = rememberedReferences.get(text);
+  if (known) return known;
+  const parsed = parseSecretReference(text);
+  if (!parsed) return null;
+  if (rememberedReferences.size >= MAX_REMEMBERED_REFERENCES) rememberedReferences.clear();
+  const reference = Object.freeze(parsed);
+  rememberedReferences.set(text, reference);
+  return reference;
+}
+
+function visit(child: unknown, container: Hole['container'], slot: string | number, parentPath: string | undefined, holes: Hole[], depth: number): unknown {
+  if (typeof child === 'string') {
+    const reference = referenceIn(child);
+    if (reference) holes.push({ container, slot, parentPath, reference });
+    return child;
+  }
+  if (child === null || typeof child !== 'object') return child;
+  return copyWithHoles(child, parentPath === undefined ? '' : joinPath(parentPath, slot), holes, depth);
+}
+
+function copyWithHoles(value: object, fieldPath: string, holes: Hole[], depth: number): unknown {
   if (depth > MAX_DEPTH) throw validationFailed(`The value is nested deeper than ${MAX_DEPTH} levels at "${fieldPath}".`);
   if (Array.isArray(value)) {
     const out: unknown[] = new Array(value.length);
     for (let i = 0; i < value.length; i++) {
-      out[i] = visit(value[i], out, i, `${fieldPath}[${i}]`, holes, depth);
+      out[i] = visit(value[i], out, i, fieldPath, holes, depth + 1);
     }
     return out;
   }
   if (isPlainObject(value)) {
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value)) {
-      out[key] = visit(value[key], out, key, fieldPath ? `${fieldPath}.${key}` : key, holes, depth);
+      out[key] = visit(value[key], out, key, fieldPath, holes, depth + 1);
     }
     return out;
   }
   return value;
 }
 
-function visit(child: unknown, container: Hole['container'], slot: string | number, fieldPath: string, holes: Hole[], depth: number): unknown {
-  if (typeof child === 'string') {
-    const reference = parseSecretReference(child);
-    if (reference) holes.push({ container, slot, fieldPath, text: child, reference });
-    return child;
-  }
-  return copyWithHoles(child, fieldPath, holes, depth + 1);
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== 'object') return false;
+function isPlainObject(value: object): value is Record<string, unknown> {
   const proto = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
 }
 
-/** Resolves one hole in place; returns the error to throw, if the policy says throw. */
-async function fill(hole: Hole, context: ResolveContext, connections: Map<string, Promise<SecretManagerConnection>>): Promise<ActivepiecesError | undefined> {
-  try {
-    const connection = await connectionFor(hole.reference.connectionId, context, connections);
-    const provider = providerFor(connection, context);
-    const value = await provider.resolve({ connectionId: connection.id, config: connection.config as never, path: hole.reference.path });
-    (hole.container as Record<string | number, unknown>)[hole.slot] = value;
-    return undefined;
-  } catch (err) {
-    const failure = inField(err, hole);
-    if ((context.onFailure ?? 'throw') === 'throw') return failure;
-    (context.logger ?? silentLogger).warn(
-      { field: hole.fieldPath, connectionId: hole.reference.connectionId, code: failure.error.code },
-      `vault: reference left unresolved: ${failure.message}`,
-    );
-    return undefined;
-  }
+/** `props.list[0]`, `props.user`; `''` for the root value. */
+function fieldPathOf(hole: Hole): string {
+  return hole.parentPath === undefined ? '' : joinPath(hole.parentPath, hole.slot);
 }
 
-function connectionFor(id: string, context: ResolveContext, memo: Map<string, Promise<SecretManagerConnection>>): Promise<SecretManagerConnection> {
-  let found = memo.get(id);
-  if (!found) {
-    found = Promise.resolve(context.getConnection(id)).then((c) => checkScope(id, c, context));
-    memo.set(id, found);
+function joinPath(parentPath: string, slot: string | number): string {
+  if (typeof slot === 'number') return `${parentPath}[${slot}]`;
+  return parentPath ? `${parentPath}.${slot}` : slot;
+}
+
+function fillHole(hole: Hole, value: string): void {
+  (hole.container as Record<string | number, unknown>)[hole.slot] = value;
+}
+
+/** Each distinct connection once; a promise only when the context answers asynchronously. */
+function lookUpConnections(holes: Hole[], context: ResolveContext): Map<string, ConnectionLookup> | Promise<Map<string, ConnectionLookup>> {
+  const found = new Map<string, ConnectionLookup>();
+  let pending: Array<Promise<void>> | undefined;
+  for (const { reference } of holes) {
+    const id = reference.connectionId;
+    if (found.has(id)) continue;
+    const settle = (c: SecretManagerConnection | null | undefined): void => {
+      found.set(id, { connection: checkScope(id, c, context) });
+    };
+    const fail = (failure: unknown): void => {
+      found.set(id, { failure });
+    };
+    try {
+      const answer = context.getConnection(id);
+      if (isPromiseLike(answer)) {
+        // Placeholder so the id is asked once; replaced when the answer settles.
+        fail(undefined);
+        (pending ??= []).push(Promise.resolve(answer).then(settle).catch(fail));
+      } else {
+        settle(answer);
+      }
+    } catch (err) {
+      fail(err);
+    }
   }
-  return found;
+  return pending ? Promise.all(pending).then(() => found) : found;
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+}
+
+/** The failure to throw (policy `throw`), or undefined after logging it (policy `keep-reference`). */
+function failureFor(err: unknown, hole: Hole, context: ResolveContext): ActivepiecesError | undefined {
+  const failure = inField(err, hole);
+  if ((context.onFailure ?? 'throw') === 'throw') return failure;
+  (context.logger ?? silentLogger).warn(
+    { field: fieldPathOf(hole), connectionId: hole.reference.connectionId, code: failure.error.code },
+    `vault: reference left unresolved: ${failure.message}`,
+  );
+  return undefined;
 }
 
 /** Fails closed: unknown id, another platform, or a project the connection does not list. */
@@ -154,12 +228,13 @@ function providerFor(connection: SecretManagerConnection, context: ResolveContex
 
 /** The cause, with the field it happened in: "props.apiKey: Secret ... was not found". */
 function inField(err: unknown, hole: Hole): ActivepiecesError {
-  const request = { field: hole.fieldPath, connectionId: hole.reference.connectionId, path: hole.reference.path };
+  const fieldPath = fieldPathOf(hole);
+  const request = { field: fieldPath, connectionId: hole.reference.connectionId, path: hole.reference.path };
   if (isActivepiecesError(err)) {
     const cause = (err.error.params as { message?: string }).message ?? err.message;
-    const message = `${hole.fieldPath || '(value)'}: ${cause}`;
+    const message = `${fieldPath || '(value)'}: ${cause}`;
     const params = { ...(err.error.params as object), message, ...('request' in (err.error.params as object) ? { request } : {}) };
     return new ActivepiecesError({ code: err.error.code, params } as ActivepiecesError['error'], message);
   }
-  return getSecretFailed(`${hole.fieldPath || '(value)'}: resolving the secret failed unexpectedly.`, request);
+  return getSecretFailed(`${fieldPath || '(value)'}: resolving the secret failed unexpectedly.`, request);
 }
