@@ -14,17 +14,19 @@ interface Token {
   readonly batch: boolean;
   /** Uses left; Infinity when unlimited (num_uses 0). */
   usesLeft: number;
+  /** Uses at login (Infinity when unlimited). */
+  readonly initialUses: number;
   /** Lease length of the last login or renewal, ms. */
   leaseMs: number;
 }
+
+/** Refreshes in a row that gave no caller a usable token before a request gives up. */
+const MAX_BARREN_REFRESHES = 3;
 
 /**
  * Refresh this long before expiry: a tenth of the lease, at least 1 s and at most 60 s, so a
  * request never starts with a token that may die in flight, and short TTLs still get reuse.
  */
-/** Concurrent callers may use up a token with few uses; each request tries this many fresh ones. */
-const MAX_REFRESHES_PER_REQUEST = 3;
-
 export function refreshMarginMs(leaseMs: number): number {
   return Math.min(60_000, Math.max(1_000, leaseMs / 10));
 }
@@ -78,15 +80,20 @@ export class VaultSession {
   private async acquire(log: Logger): Promise<Token> {
     // After a refresh of our own, a token is good while it lives at all: a lease shorter than
     // the margin must still be used, or we would log in forever.
-    for (let refreshes = 0; refreshes <= MAX_REFRESHES_PER_REQUEST; refreshes++) {
+    let margin = true;
+    for (let barren = 0; barren <= MAX_BARREN_REFRESHES; ) {
       const t = this.token;
-      const margin = refreshes === 0 && t ? refreshMarginMs(t.leaseMs) : 0;
-      if (t && t.usesLeft > 0 && this.now() < t.expiresAt - margin) {
+      if (t && t.usesLeft > 0 && this.now() < t.expiresAt - (margin ? refreshMarginMs(t.leaseMs) : 0)) {
         t.usesLeft -= 1;
         return t;
       }
       this.refreshing ??= this.refresh(log).finally(() => (this.refreshing = undefined));
       await this.refreshing;
+      margin = false;
+      // Waiters sharing a token with few uses (num_uses) may find it used up by the others: that
+      // is progress, and they queue for the next one. Only a token nobody could use counts.
+      const fresh = this.token;
+      if (!fresh || fresh.usesLeft === fresh.initialUses) barren++;
     }
     throw connectionFailed(`Could not keep a usable Vault token for ${this.settings.url}: every new token was used up or expired at once. Check the role's token_num_uses and token_ttl.`);
   }
@@ -127,6 +134,7 @@ export class VaultSession {
       renewable: auth.renewable === true,
       batch: auth.token_type === 'batch',
       usesLeft: auth.num_uses ? auth.num_uses : Infinity,
+      initialUses: auth.num_uses ? auth.num_uses : Infinity,
       leaseMs,
     };
     log.debug({ leaseSeconds: leaseMs / 1000, tokenType: auth.token_type ?? 'service' }, 'vault: logged in with AppRole');
