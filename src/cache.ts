@@ -55,7 +55,9 @@ export class SecretCache {
   }
 
   static key(connectionId: string, fingerprint: string, secretId: string): string {
-    return `${connectionId}${SEP}${fingerprint}${SEP}${secretId}`;
+    // join() makes one flat string; a template literal keeps a tree of its parts (V8 cons
+    // strings), about 50 bytes more for every cached secret.
+    return [connectionId, fingerprint, secretId].join(SEP);
   }
 
   /** A fresh entry, or undefined. Synchronous: the warm path never waits. */

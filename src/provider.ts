@@ -1,5 +1,6 @@
 import { SECRET_MANAGER_PROVIDERS_METADATA, SecretManagerProviderId } from './activepieces';
 import { SecretCache } from './cache';
+import { turnClock } from './turn-clock';
 import type { HashicorpVaultConfig } from './config';
 import { parseVaultConfig } from './config';
 import {
@@ -88,7 +89,8 @@ class VaultProvider implements HashicorpVaultProvider {
     this.cache = new SecretCache({
       maxEntries: options.maxCacheEntries ?? DEFAULT_MAX_CACHE_ENTRIES,
       staleIfErrorMs: 1000 * (options.staleIfErrorSeconds ?? DEFAULT_STALE_IF_ERROR_SECONDS),
-      now: this.now,
+      // An injected clock is read as it is (tests move it between two calls of one run).
+      now: options.now ?? turnClock(Date.now),
       logger: this.logger,
     });
     this.clientOptions = {

@@ -48,8 +48,10 @@ interface Hole {
   readonly reference: SecretReference;
 }
 
-/** A connection, looked up once per call and scope-checked, or why it cannot be used. */
-type ConnectionLookup = { connection: SecretManagerConnection; failure?: undefined } | { connection?: undefined; failure: unknown };
+/** A connection, looked up once per call, scope-checked, with its provider; or why it cannot be used. */
+type ConnectionLookup =
+  | { connection: SecretManagerConnection; provider: SecretResolvingProvider; failure?: undefined }
+  | { connection?: undefined; provider?: undefined; failure: unknown };
 
 /**
  * The engine hook: returns a copy of `value` in which every string that is exactly a reference
@@ -64,24 +66,27 @@ export async function resolveSecretReferences<T>(value: T, context: ResolveConte
   if (holes.length === 0) return root.value as T;
   const lookup = lookUpConnections(holes, context);
   const connections = lookup instanceof Map ? lookup : await lookup;
-  const failures: Array<ActivepiecesError | undefined> = new Array(holes.length);
-  const pending: Array<Promise<void>> = [];
+  // Allocated only when needed: the warm path fills every hole synchronously and fails none.
+  let failures: Array<ActivepiecesError | undefined> | undefined;
+  let pending: Array<Promise<void>> | undefined;
+  const fail = (i: number, err: unknown): void => {
+    (failures ??= [])[i] = failureFor(err, holes[i], context);
+  };
   for (let i = 0; i < holes.length; i++) {
     const hole = holes[i];
     try {
-      const { connection, failure } = connections.get(hole.reference.connectionId)!;
+      const { connection, provider, failure } = connections.get(hole.reference.connectionId)!;
       if (!connection) throw failure;
-      const provider = providerFor(connection, context);
       const input = { connectionId: connection.id, config: connection.config as never, path: hole.reference.path };
       const cached = provider.resolveFromCache?.(input);
       if (cached !== undefined) fillHole(hole, cached);
-      else pending.push(provider.resolve(input).then((resolved) => fillHole(hole, resolved), (err: unknown) => void (failures[i] = failureFor(err, hole, context))));
+      else (pending ??= []).push(provider.resolve(input).then((resolved) => fillHole(hole, resolved), (err: unknown) => fail(i, err)));
     } catch (err) {
-      failures[i] = failureFor(err, hole, context);
+      fail(i, err);
     }
   }
-  if (pending.length > 0) await Promise.all(pending);
-  const firstFailure = failures.find((f) => f !== undefined);
+  if (pending) await Promise.all(pending);
+  const firstFailure = failures?.find((f) => f !== undefined);
   if (firstFailure) throw firstFailure;
   return root.value as T;
 }
@@ -126,9 +131,13 @@ function copyWithHoles(value: object, fieldPath: string, holes: Hole[], depth: n
     return out;
   }
   if (isPlainObject(value)) {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value)) {
-      out[key] = visit(value[key], out, key, fieldPath, holes, depth + 1);
+    // A spread copy keeps the input's shape (one fast clone instead of a store per key); only
+    // nested containers are written again, and references are filled in place later.
+    const out: Record<string, unknown> = { ...value };
+    for (const key of Object.keys(out)) {
+      const child = out[key];
+      const copied = visit(child, out, key, fieldPath, holes, depth + 1);
+      if (copied !== child) out[key] = copied;
     }
     return out;
   }
@@ -158,29 +167,32 @@ function fillHole(hole: Hole, value: string): void {
 function lookUpConnections(holes: Hole[], context: ResolveContext): Map<string, ConnectionLookup> | Promise<Map<string, ConnectionLookup>> {
   const found = new Map<string, ConnectionLookup>();
   let pending: Array<Promise<void>> | undefined;
-  for (const { reference } of holes) {
-    const id = reference.connectionId;
+  for (let i = 0; i < holes.length; i++) {
+    const id = holes[i].reference.connectionId;
     if (found.has(id)) continue;
     const settle = (c: SecretManagerConnection | null | undefined): void => {
-      found.set(id, { connection: checkScope(id, c, context) });
-    };
-    const fail = (failure: unknown): void => {
-      found.set(id, { failure });
+      try {
+        const connection = checkScope(id, c, context);
+        found.set(id, { connection, provider: providerFor(connection, context) });
+      } catch (failure) {
+        found.set(id, { failure });
+      }
     };
     try {
       const answer = context.getConnection(id);
       if (isPromiseLike(answer)) {
         // Placeholder so the id is asked once; replaced when the answer settles.
-        fail(undefined);
-        (pending ??= []).push(Promise.resolve(answer).then(settle).catch(fail));
+        found.set(id, { failure: undefined });
+        (pending ??= []).push(Promise.resolve(answer).then(settle, (failure: unknown) => void found.set(id, { failure })));
       } else {
         settle(answer);
       }
-    } catch (err) {
-      fail(err);
+    } catch (failure) {
+      found.set(id, { failure });
     }
   }
-  return pending ? Promise.all(pending).then(() => found) : found;
+  if (!pending) return found;
+  return (pending.length === 1 ? pending[0] : Promise.all(pending)).then(() => found);
 }
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
