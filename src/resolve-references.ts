@@ -50,8 +50,12 @@ interface Hole {
 
 /** A connection, looked up once per call, scope-checked, with its provider; or why it cannot be used. */
 type ConnectionLookup =
-  | { connection: SecretManagerConnection; provider: SecretResolvingProvider; failure?: undefined }
-  | { connection?: undefined; provider?: undefined; failure: unknown };
+  | { connection: SecretManagerConnection; provider: SecretResolvingProvider; failure: undefined }
+  | { connection: undefined; provider: undefined; failure: unknown };
+
+/** Both forms with one shape, so the warm path's property loads stay monomorphic. */
+const usable = (connection: SecretManagerConnection, provider: SecretResolvingProvider): ConnectionLookup => ({ connection, provider, failure: undefined });
+const unusable = (failure: unknown): ConnectionLookup => ({ connection: undefined, provider: undefined, failure });
 
 /**
  * The engine hook: returns a copy of `value` in which every string that is exactly a reference
@@ -173,22 +177,22 @@ function lookUpConnections(holes: Hole[], context: ResolveContext): Map<string, 
     const settle = (c: SecretManagerConnection | null | undefined): void => {
       try {
         const connection = checkScope(id, c, context);
-        found.set(id, { connection, provider: providerFor(connection, context) });
+        found.set(id, usable(connection, providerFor(connection, context)));
       } catch (failure) {
-        found.set(id, { failure });
+        found.set(id, unusable(failure));
       }
     };
     try {
       const answer = context.getConnection(id);
       if (isPromiseLike(answer)) {
         // Placeholder so the id is asked once; replaced when the answer settles.
-        found.set(id, { failure: undefined });
-        (pending ??= []).push(Promise.resolve(answer).then(settle, (failure: unknown) => void found.set(id, { failure })));
+        found.set(id, unusable(undefined));
+        (pending ??= []).push(Promise.resolve(answer).then(settle, (failure: unknown) => void found.set(id, unusable(failure))));
       } else {
         settle(answer);
       }
     } catch (failure) {
-      found.set(id, { failure });
+      found.set(id, unusable(failure));
     }
   }
   if (!pending) return found;
