@@ -45,12 +45,20 @@ export function networkFailureMessage(err: VaultNetworkError, settings: VaultSet
   }
 }
 
+export function sealedMessage(settings: VaultSettings): string {
+  return `Vault at ${settings.url} is sealed. Unseal it (vault operator unseal) and try again.`;
+}
+
+export function notInitialisedMessage(settings: VaultSettings): string {
+  return `Vault at ${settings.url} is not initialised (vault operator init).`;
+}
+
 /** Statuses that mean the same whatever the request was. */
 function commonAnswer(res: VaultResponse, settings: VaultSettings, namespace: string): string | undefined {
   const err = firstError(res);
   if (res.status === 503) {
     return /sealed/i.test(err)
-      ? `Vault at ${settings.url} is sealed. Unseal it (vault operator unseal) and try again.`
+      ? sealedMessage(settings)
       : `Vault at ${settings.url} is unavailable (503${err ? `: ${err}` : ''}); it may be in maintenance or failing over.`;
   }
   if (res.status === 429) {
@@ -60,7 +68,7 @@ function commonAnswer(res: VaultResponse, settings: VaultSettings, namespace: st
   if (res.status === 404 && /namespace not found/i.test(err)) {
     return `Namespace "${namespace}" does not exist on ${settings.url}. Check the Namespace field (child namespaces are written parent/child).`;
   }
-  if (res.status === 501) return `Vault at ${settings.url} is not initialised (vault operator init).`;
+  if (res.status === 501) return notInitialisedMessage(settings);
   if (res.status >= 500) return `Vault at ${settings.url} answered ${res.status}${err ? `: ${err}` : ''}.`;
   return undefined;
 }
@@ -101,6 +109,32 @@ export function mountsFailureMessage(res: VaultResponse, settings: VaultSettings
     return `Logged in, but the AppRole's token may not read sys/mounts on ${where(settings, settings.namespace)}. Add this to its policy: path "sys/mounts" { capabilities = ["read"] }`;
   }
   return commonAnswer(res, settings, settings.namespace) ?? `Reading sys/mounts failed with ${res.status}: ${firstError(res) || 'no detail'}.`;
+}
+
+/**
+ * `auth/token/lookup-self` refused. The built-in `default` policy allows it (notes §3.1), so a 403
+ * means the role's tokens are issued without it (`token_no_default_policy`).
+ */
+export function lookupSelfFailureMessage(res: VaultResponse, settings: VaultSettings): string {
+  if (res.status === 403) {
+    return `The AppRole's token may not look itself up (auth/token/lookup-self), which Vault's default policy allows: the role is probably set with token_no_default_policy=true. Set it to false, or add this to its policy: path "auth/token/lookup-self" { capabilities = ["read"] }`;
+  }
+  return commonAnswer(res, settings, settings.authNamespace) ?? `Looking up the token failed with ${res.status}: ${firstError(res) || 'no detail'}.`;
+}
+
+/** The token carries no policy but `default`, which grants no secret. */
+export function onlyDefaultPolicyMessage(settings: VaultSettings): string {
+  return `The AppRole's token has no policy but "default", which reads no secret. Attach one to the role: vault write auth/${settings.appRoleMount}/role/<role> token_policies=<policy>`;
+}
+
+/** Something answered at the URL, but not as Vault's sys/health does. */
+export function notVaultMessage(status: number, settings: VaultSettings): string {
+  return `Something answers at ${settings.url}, but not as Vault does (HTTP ${status} to /v1/sys/health). Check the URL: it is Vault's API address, e.g. https://vault.example.com:8200, without /v1 or /ui.`;
+}
+
+/** sys/mounts listed no KV engine. */
+export function noKvMountMessage(settings: VaultSettings): string {
+  return `No KV secrets engine is mounted on ${where(settings, settings.namespace)}. Enable one (vault secrets enable -path=secret kv-v2) and let the AppRole's policy read it: path "secret/data/*" { capabilities = ["read"] }`;
 }
 
 /** A secret read that did not give a value. */
