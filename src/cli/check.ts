@@ -12,7 +12,8 @@ import { VaultNetworkError } from '../vault/http-request';
 import { mountTableOf } from '../vault/kv';
 import { DEFAULT_RETRY_POLICY, isTransientStatus, realRetryClock } from '../vault/retry';
 import { VaultSession } from '../vault/session';
-import { ExitCode, exitCodeForError, ExitCodeValue } from './exit-codes';
+import { exitCodeForError } from './error-exit-code';
+import { ExitCode, ExitCodeValue } from './exit-codes';
 import { duration, masked } from './format';
 
 export type StepId = 'reachable' | 'unsealed' | 'login' | 'token' | 'sys-mounts' | 'kv-mounts' | 'read';

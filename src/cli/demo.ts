@@ -10,7 +10,8 @@ import { createHashicorpVaultProvider, HashicorpVaultProvider } from '../provide
 import { formatSecretReference } from '../references';
 import type { ResolveContext } from '../resolve-references';
 import { connectionConfig, hasConnection, type CommandLine } from './args';
-import { ExitCode, exitCodeForError, ExitCodeValue } from './exit-codes';
+import { exitCodeForError } from './error-exit-code';
+import { ExitCode, ExitCodeValue } from './exit-codes';
 import { masked } from './format';
 import type { CliIo } from './io';
 import { loadRepoTestKit, repositoryRoot } from './repo-test-kit';

@@ -1,13 +1,9 @@
-import { ErrorCode } from '../activepieces';
-import { errorCodeOf, isTransientFailure } from '../errors';
-import { VaultNetworkError } from '../vault/http-request';
-
 /**
  * Exit codes of `ap-vault`, for scripts:
  * 0 everything passed; 1 Vault answered and something is wrong (login refused, permission denied,
  * secret not found); 2 usage or configuration error (nothing was sent to Vault); 3 Vault could not
  * be reached or is unavailable (network, TLS, sealed, 5xx, rate limited): worth retrying later;
- * 70 an internal error of this tool.
+ * 70 an internal error of this tool. No imports: `--help` and usage errors load nothing else.
  */
 export const ExitCode = {
   OK: 0,
@@ -18,9 +14,3 @@ export const ExitCode = {
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
-
-export function exitCodeForError(err: unknown): ExitCodeValue {
-  if (err instanceof VaultNetworkError || isTransientFailure(err)) return ExitCode.UNAVAILABLE;
-  if (errorCodeOf(err) === ErrorCode.VALIDATION) return ExitCode.USAGE;
-  return errorCodeOf(err) === undefined ? ExitCode.INTERNAL : ExitCode.FAILED;
-}

@@ -63,6 +63,17 @@ describe('a working connection', () => {
     expect(code).toBe(ExitCode.OK);
   });
 
+  it('--namespace: login, lookup and mounts in that namespace', async () => {
+    await target.admin.createNamespace('team-a');
+    const scoped = await provisionAppRole(target.admin, { namespace: 'team-a' });
+    const { code, out } = await run(['check', ...flagsFor(scoped), '--namespace', 'team-a']);
+    expect(code).toBe(ExitCode.OK);
+    expect(out[0]).toBe(`Checking Vault at ${target.url} (namespace: team-a, AppRole mount: ${scoped.approleMount})`);
+    expect(stepLines(out, 'KV mounts found')[0]).toBe(`✓ KV mounts found: ${scoped.kvMount}/ (v2)`);
+    const { code: rootCode } = await run(['check', ...flagsFor(scoped)]);
+    expect(rootCode).toBe(ExitCode.FAILED);
+  });
+
   it('revokes the tokens it logged in with', async () => {
     await run(['check', ...flagsFor(good), '--path', `${good.kvMount}/data/app/db/user`]);
     expect(logins()).toBe(2);
