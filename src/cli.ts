@@ -11,7 +11,12 @@ export type { CliIo } from './cli/io';
 export { ExitCode } from './cli/exit-codes';
 
 if (require.main === module) {
-  void main(process.argv.slice(2), processIo()).then((code) => {
-    process.exitCode = code;
-  });
+  // The provider's retry waits use unref'd timers (a server must be able to exit while one runs);
+  // a command line has nothing else keeping it alive, so it holds the event loop until main ends.
+  const keepAlive = setInterval(() => undefined, 60_000);
+  void main(process.argv.slice(2), processIo())
+    .then((code) => {
+      process.exitCode = code;
+    })
+    .finally(() => clearInterval(keepAlive));
 }

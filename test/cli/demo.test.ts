@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { ExitCode, main } from '../../src/cli';
 import { repositoryRoot } from '../../src/cli/repo-test-kit';
-import type { VaultDouble } from '../vault-double';
+import { unusedLocalUrl, type VaultDouble } from '../vault-double';
 import { provisionAppRole } from '../support/vault-admin';
 import { startDouble, VaultTarget } from '../support/vault-target';
 import { captureIo } from './capture-io';
@@ -26,6 +26,8 @@ let target: VaultTarget & { double: VaultDouble };
 let limited: Awaited<ReturnType<typeof provisionAppRole>>;
 let npmStart: Promise<Finished>;
 let spawnedCheck: Promise<Finished>;
+let spawnedUnreachable: Promise<Finished>;
+let unusedUrl: string;
 
 beforeAll(async () => {
   target = await startDouble();
@@ -34,7 +36,12 @@ beforeAll(async () => {
   spawnedCheck = run(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--transpile-only', 'src/cli.ts', 'check', '--approle-mount', limited.approleMount], {
     VAULT_ADDR: target.url, VAULT_ROLE_ID: limited.credentials.roleId, VAULT_SECRET_ID: limited.credentials.secretId,
   });
-  await Promise.all([npmStart, spawnedCheck]);
+  unusedUrl = await unusedLocalUrl();
+  // Retries wait on unref'd timers: the process must still wait for them and report (it once exited silently with 0).
+  spawnedUnreachable = run(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--transpile-only', 'src/cli.ts', 'check', '--url', unusedUrl], {
+    VAULT_ROLE_ID: 'r', VAULT_SECRET_ID: 's',
+  });
+  await Promise.all([npmStart, spawnedCheck, spawnedUnreachable]);
 }, 2 * SPAWN_TIMEOUT_MS);
 afterAll(async () => target.stop());
 
@@ -83,6 +90,15 @@ describe('ap-vault check as a real process', () => {
     expect(lines[at + 1]).toBe(`    Logged in, but the AppRole's token may not read sys/mounts on ${target.url}. Add this to its policy: path "sys/mounts" { capabilities = ["read"] }`);
     expect(lines).toContain('- KV mounts found: needs sys/mounts');
     expect(stdout).not.toContain(limited.credentials.secretId);
+  });
+
+  it('Vault unreachable: waits out the retries, prints ✗ with the fix, exit code 3', async () => {
+    const { code, stdout } = await spawnedUnreachable;
+    expect(code).toBe(ExitCode.UNAVAILABLE);
+    expect(stdout.split('\n').slice(1, 3)).toEqual([
+      '✗ Vault reachable',
+      `    Cannot reach Vault at ${unusedUrl}: connection refused. Check the URL and port, that Vault is running, and that the Activepieces workers can reach it.`,
+    ]);
   });
 });
 
