@@ -164,4 +164,5 @@ function printRequests(io: CliIo, requests: ReadonlyArray<RequestCount>, verb: s
   }
   io.stdout(`Requests that ${verb}: ${requests.length}`);
   for (const [key, n] of counts) io.stdout(`     ${String(n).padStart(2)} × ${key}`);
+  io.stdout('     (validate: its own login, sys/mounts, revoke; resolving: one login and one read for both keys of the secret, then the cache; closing: revoke)');
 }
