@@ -102,6 +102,7 @@ describe('secret path grammar', () => {
   });
 
   it('never echoes control characters in a message', () => {
+    // eslint-disable-next-line no-control-regex
     expect(validationMessage(() => parseSecretPath('secret/data/a\u0007b/k'))).not.toMatch(/\u0007/);
   });
 });
