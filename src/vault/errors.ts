@@ -26,6 +26,25 @@ function where(settings: VaultSettings, namespace: string): string {
   return namespace ? `${settings.url} (namespace "${namespace}")` : settings.url;
 }
 
+/**
+ * The HCL line that grants `capability` on `apiPath` (a path in the secrets namespace). The token
+ * belongs to the auth namespace, and its policies are that namespace's, with paths relative to it
+ * (notes §8): so when the AppRole lives in a parent namespace the child's path is prefixed.
+ */
+export function policyLine(settings: VaultSettings, apiPath: string, capability: 'read'): string {
+  const prefix = relativeNamespace(settings.authNamespace, settings.namespace);
+  const inNs = settings.authNamespace ? ` in namespace "${settings.authNamespace}"` : '';
+  const line = `path "${prefix}${apiPath}" { capabilities = ["${capability}"] }`;
+  return `Add this to the AppRole's policy${inNs}: ${line}`;
+}
+
+/** `child/` for parent `a` and child `a/child`; `''` when they are the same or unrelated. */
+function relativeNamespace(parent: string, child: string): string {
+  if (parent === child) return '';
+  if (parent === '') return `${child}/`;
+  return child.startsWith(`${parent}/`) ? `${child.slice(parent.length + 1)}/` : '';
+}
+
 /** A request that got no HTTP answer. */
 export function networkFailureMessage(err: VaultNetworkError, settings: VaultSettings): string {
   const at = settings.url;
@@ -39,7 +58,7 @@ export function networkFailureMessage(err: VaultNetworkError, settings: VaultSet
     case 'tls':
       return `TLS to ${at} failed: the certificate is not trusted or does not match (${err.code}). Paste your CA certificate (PEM) in the CA certificate option, or check that the URL's scheme and host name match Vault's certificate.`;
     case 'reset':
-      return `Vault at ${at} closed the connection before answering (${err.code}). Check load balancers and proxies between Activepieces and Vault.`;
+      return `Vault at ${at} closed the connection before answering (${err.code}).${at.startsWith('http:') ? ' If Vault serves TLS, the URL must start with https://.' : ''} Check load balancers and proxies between Activepieces and Vault.`;
     default:
       return `Request to Vault at ${at} failed (${err.code}).`;
   }
@@ -57,8 +76,9 @@ function commonAnswer(res: VaultResponse, settings: VaultSettings, namespace: st
     return `Vault at ${settings.url} answered 429: rate limited or a standby node (${err || 'no detail'}). Point the URL at the active node or load balancer, or raise the rate-limit quota.`;
   }
   if (res.status === 412) return `Vault at ${settings.url} answered 412 (not yet consistent across the cluster); try again.`;
-  if (res.status === 404 && /namespace not found/i.test(err)) {
-    return `Namespace "${namespace}" does not exist on ${settings.url}. Check the Namespace field (child namespaces are written parent/child).`;
+  if (isNamespaceNotFound(res)) {
+    const field = namespace === settings.authNamespace && namespace !== settings.namespace ? 'Auth namespace' : 'Namespace';
+    return `Namespace "${namespace}" does not exist on ${settings.url}. Check the ${field} field (child namespaces are written parent/child).`;
   }
   if (res.status === 501) return `Vault at ${settings.url} is not initialised (vault operator init).`;
   if (res.status >= 500) return `Vault at ${settings.url} answered ${res.status}${err ? `: ${err}` : ''}.`;
@@ -98,7 +118,7 @@ export function markTransientStatus<E extends Error>(err: E, status: number): E 
 /** `GET sys/mounts` refused or failed. */
 export function mountsFailureMessage(res: VaultResponse, settings: VaultSettings): string {
   if (res.status === 403) {
-    return `Logged in, but the AppRole's token may not read sys/mounts on ${where(settings, settings.namespace)}. Add this to its policy: path "sys/mounts" { capabilities = ["read"] }`;
+    return `Logged in, but the AppRole's token may not read sys/mounts on ${where(settings, settings.namespace)}. ${policyLine(settings, 'sys/mounts', 'read')}`;
   }
   return commonAnswer(res, settings, settings.namespace) ?? `Reading sys/mounts failed with ${res.status}: ${firstError(res) || 'no detail'}.`;
 }
@@ -111,6 +131,8 @@ export function readFailed(res: VaultResponse, settings: VaultSettings, location
 function readFailureMessage(res: VaultResponse, settings: VaultSettings, loc: SecretLocation): string {
   const secret = secretName(loc);
   const at = where(settings, settings.namespace);
+  // A missing namespace is a 404 too (notes §8); it must not read as a missing secret.
+  if (isNamespaceNotFound(res)) return commonAnswer(res, settings, settings.namespace)!;
   if (res.status === 404) {
     const metadata = (res.body?.data as { metadata?: { deletion_time?: string; destroyed?: boolean; version?: number } } | null)?.metadata;
     if (metadata?.destroyed) {
@@ -120,13 +142,29 @@ function readFailureMessage(res: VaultResponse, settings: VaultSettings, loc: Se
       return `Version ${metadata.version} of secret "${secret}" was deleted on ${metadata.deletion_time}. Restore it with: vault kv undelete -mount=${loc.mount} -versions=${metadata.version} ${loc.secretPath}, or pin another version.`;
     }
     if (loc.version !== undefined) return `Secret "${secret}" has no version ${loc.version} on ${at}.`;
-    const hint = loc.kvVersion === 2 && !loc.canonical ? ` The full path is ${canonicalPathOf(loc)}.` : '';
-    return `Secret "${secret}" was not found on ${at}. Check the path and the namespace.${hint}`;
+    return `Secret "${secret}" was not found on ${at}. Check the path and the namespace.${notFoundHint(loc)}`;
   }
   if (res.status === 403) {
-    return `Permission denied reading secret "${secret}" on ${at}. Add this to the AppRole's policy: path "${secretName(loc)}" { capabilities = ["read"] }`;
+    return `Permission denied reading secret "${secret}" on ${at}. ${policyLine(settings, secret, 'read')}`;
   }
   return commonAnswer(res, settings, settings.namespace) ?? `Reading secret "${secret}" failed with ${res.status}: ${firstError(res) || 'no detail'}.`;
+}
+
+/**
+ * What the author may have meant: the full KV v2 path when `data/` was left out, or the KV v1
+ * path when `data/` was written on a v1 mount (v1 has no `data/` segment, notes §6).
+ */
+function notFoundHint(loc: SecretLocation): string {
+  if (loc.kvVersion === 2 && !loc.canonical) return ` The full path is ${canonicalPathOf(loc)}.`;
+  if (loc.kvVersion === 1 && loc.secretPath.startsWith('data/')) {
+    const v1 = canonicalPathOf({ ...loc, secretPath: loc.secretPath.slice('data/'.length) });
+    return ` "${loc.mount}/" is a KV version 1 mount, whose paths have no data/ segment: did you mean ${v1}?`;
+  }
+  return '';
+}
+
+function isNamespaceNotFound(res: VaultResponse): boolean {
+  return res.status === 404 && /namespace not found/i.test(firstError(res));
 }
 
 /** The secret as Vault's API names it. */
