@@ -10,11 +10,11 @@ import type { Logger } from './logger';
 import { silentLogger } from './logger';
 import { hashicorpVaultProps, HashicorpVaultProps } from './props';
 import {
-  locateByConvention, locateInMounts, parseSecretPath, SecretLocation, SecretPath,
+  locateByConvention, locateInMounts, parseSecretPath, readRequestPath, SecretLocation, SecretPath,
 } from './secret-path';
 import { VaultClient, VaultClientOptions } from './vault/client';
 import { policyLine, readFailed } from './vault/errors';
-import { discoverMounts, readSecret, SecretData, valueAsText } from './vault/kv';
+import { discoverMounts, readOutcomeOf, readSecret, SecretData, valueAsText } from './vault/kv';
 import { DEFAULT_RETRY_POLICY, realRetryClock, RetryPolicy } from './vault/retry';
 import { VaultSession } from './vault/session';
 import { validateConnection, ValidationSummary } from './validate';
@@ -219,7 +219,10 @@ class VaultProvider implements HashicorpVaultProvider {
       const better = state.mounts ? locateInMounts(parsed, state.mounts.table) : null;
       if (better && secretIdOf(better) !== secretIdOf(location)) {
         this.remember(state, parsed.raw, better);
-        const second = await readSecret(state.session, state.settings, better, parsed.raw, log);
+        // Same URL under another engine (KV v1 with a secret under data/): the answer is already here.
+        const second = readRequestPath(better) === readRequestPath(location)
+          ? readOutcomeOf(first.response, state.settings, better, parsed.raw)
+          : await readSecret(state.session, state.settings, better, parsed.raw, log);
         if (second.kind === 'found') return second.data;
         throw readFailed(second.response, state.settings, better, parsed.raw);
       }

@@ -56,12 +56,30 @@ export function networkFailureMessage(err: VaultNetworkError, settings: VaultSet
     case 'timeout':
       return `Vault at ${at} did not answer within ${settings.requestTimeoutMs / 1000} s. Check that Vault is up and not overloaded, or raise the request timeout.`;
     case 'tls':
-      return `TLS to ${at} failed: the certificate is not trusted or does not match (${err.code}). Paste your CA certificate (PEM) in the CA certificate option, or check that the URL's scheme and host name match Vault's certificate.`;
+      return tlsFailureMessage(err.code, settings);
     case 'reset':
       return `Vault at ${at} closed the connection before answering (${err.code}).${at.startsWith('http:') ? ' If Vault serves TLS, the URL must start with https://.' : ''} Check load balancers and proxies between Activepieces and Vault.`;
     default:
       return `Request to Vault at ${at} failed (${err.code}).`;
   }
+}
+
+/** Node's TLS error codes, grouped by what the admin has to do about them. */
+function tlsFailureMessage(code: string, settings: VaultSettings): string {
+  const at = settings.url;
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+    return `TLS to ${at} failed: Vault's certificate does not name the host "${new URL(at).hostname}" (${code}). Use a host name the certificate was issued for.`;
+  }
+  if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') {
+    return `TLS to ${at} failed: Vault's certificate is outside its validity period (${code}). Renew the certificate, or check the clocks.`;
+  }
+  if (code === 'EPROTO' || code.startsWith('ERR_SSL')) {
+    return `TLS to ${at} failed: the server did not answer in TLS (${code}). If Vault listens without TLS (tls_disable), the URL must start with http://.`;
+  }
+  const fix = settings.caCertificate
+    ? 'The CA certificate in the connection did not sign it: paste the CA (PEM) that issued Vault\'s certificate, with any intermediate CAs.'
+    : 'Paste the CA certificate (PEM) that issued it in the CA certificate option (private PKI).';
+  return `TLS to ${at} failed: Vault's certificate is not trusted (${code}). ${fix}`;
 }
 
 /** Statuses that mean the same whatever the request was. */
