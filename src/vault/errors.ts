@@ -116,8 +116,11 @@ export function loginFailureMessage(res: VaultResponse, settings: VaultSettings,
       return `Vault at ${at} rejected the Role ID or Secret ID (${err}). The Secret ID may be wrong, expired or used up (secret_id_num_uses). Issue a new one with: vault write -f auth/${mount}/role/<role>/secret-id`;
     case 'locked-out':
       return `Vault at ${at} refused the AppRole login with 403: the role is locked out after repeated failed logins (user lockout). Wait for the lockout to end (15 minutes by default) or unlock it with: vault write -f sys/locked-users/<mount accessor>/unlock/<role id>; then fix the Secret ID.`;
-    case 'not-enabled':
-      return `AppRole is not enabled at auth/${mount}/ on ${at}. Enable it with: vault auth enable -path=${mount} approle, or set the AppRole mount option to where it is enabled.`;
+    case 'not-enabled': {
+      // Logging in to the root namespace with an AppRole that lives in a namespace looks the same.
+      const hint = settings.authNamespace ? '' : ' If the AppRole lives in a Vault Enterprise namespace, set the Namespace (or Auth namespace) field.';
+      return `AppRole is not enabled at auth/${mount}/ on ${at}. Enable it with: vault auth enable -path=${mount} approle, or set the AppRole mount option to where it is enabled.${hint}`;
+    }
     case 'not-enabled-or-locked':
       return `Vault at ${at} refused the login at auth/${mount}/login with 403. Either AppRole is not enabled at "${mount}" (vault auth enable -path=${mount} approle, or set the AppRole mount option), or the role is locked out after repeated failed logins.`;
     default:

@@ -84,7 +84,7 @@ describe.each(entryPoints)('login failures on %s', (_name, call) => {
 
   it('AppRole not enabled at the mount: one probe login, then the command that enables it', async () => {
     const config = configOf(target.url, atDefault, { appRoleMount: 'approle-typo' });
-    const { message } = await failureOf(call(config), CONNECTION_FAILED, new RegExp(`^AppRole is not enabled at auth/approle-typo/ on ${target.url}\\. Enable it with: vault auth enable -path=approle-typo approle, or set the AppRole mount option to where it is enabled\\.$`));
+    const { message } = await failureOf(call(config), CONNECTION_FAILED, new RegExp(`^AppRole is not enabled at auth/approle-typo/ on ${target.url}\\. Enable it with: vault auth enable -path=approle-typo approle, or set the AppRole mount option to where it is enabled\\. If the AppRole lives in a Vault Enterprise namespace, set the Namespace \\(or Auth namespace\\) field\\.$`));
     expectNoCredentials(message, atDefault);
     expect(providerTraffic(target.double)).toEqual(['POST /v1/auth/approle-typo/login', 'POST /v1/auth/approle-typo/login']);
   });
