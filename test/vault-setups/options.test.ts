@@ -32,6 +32,10 @@ describe('the config contract', () => {
     });
   });
 
+  it.each(['roleId', 'secretId'])('a blank %s is refused before any request (Vault would trim it to nothing)', (key) => {
+    expect(() => parseVaultConfig({ ...BASE, [key]: ' \t ' })).toThrow(`Invalid HashiCorp Vault connection config: ${key} is blank.`);
+  });
+
   it.each(ADVANCED)('%s: an empty value means the default', (key) => {
     expect(parseVaultConfig({ ...BASE, [key]: '' })).toEqual(parseVaultConfig(BASE));
   });
