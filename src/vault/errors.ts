@@ -103,7 +103,7 @@ function commonAnswer(res: VaultResponse, settings: VaultSettings, namespace: st
   return undefined;
 }
 
-export type LoginFailureKind = 'credentials' | 'not-enabled-or-locked' | 'locked-out' | 'not-enabled' | 'other';
+export type LoginFailureKind = 'credentials' | 'cidr' | 'not-enabled-or-locked' | 'locked-out' | 'not-enabled' | 'other';
 
 export function loginFailureMessage(res: VaultResponse, settings: VaultSettings, kind: LoginFailureKind): string {
   const common = commonAnswer(res, settings, settings.authNamespace);
@@ -114,6 +114,9 @@ export function loginFailureMessage(res: VaultResponse, settings: VaultSettings,
   switch (kind) {
     case 'credentials':
       return `Vault at ${at} rejected the Role ID or Secret ID (${err}). The Secret ID may be wrong, expired or used up (secret_id_num_uses). Issue a new one with: vault write -f auth/${mount}/role/<role>/secret-id`;
+    case 'cidr':
+      // Vault's text ends in a Go formatting artifact, ": %!w(<nil>)" (notes §2.3): not worth showing.
+      return `Vault at ${at} refused the AppRole login from this machine's address (${err.replace(/: %!w\(<nil>\)$/, '')}). Add the Activepieces workers' address to the role's secret_id_bound_cidrs or the Secret ID's cidr_list, or issue a Secret ID without that restriction.`;
     case 'locked-out':
       return `Vault at ${at} refused the AppRole login with 403: the role is locked out after repeated failed logins (user lockout). Wait for the lockout to end (15 minutes by default) or unlock it with: vault write -f sys/locked-users/<mount accessor>/unlock/<role id>; then fix the Secret ID.`;
     case 'not-enabled': {

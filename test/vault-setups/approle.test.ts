@@ -24,6 +24,8 @@ let atDefault: AppRoleCredentials;
 /** AppRole at a nested custom mount. */
 const customMount = `teams/${uniqueName('ci')}/approle`;
 let atCustom: AppRoleCredentials;
+/** A role that only accepts logins from 10.0.0.0/8. */
+let fenced: AppRoleCredentials;
 
 beforeAll(async () => {
   target = await startDouble();
@@ -32,6 +34,7 @@ beforeAll(async () => {
   atDefault = first.credentials;
   const second = await provisionAppRole(target.admin, { approleMount: customMount, kvMount: uniqueName('kv'), policy: `path "${kvMount}/data/*" { capabilities = ["read"] }\npath "sys/mounts" { capabilities = ["read"] }` });
   atCustom = second.credentials;
+  fenced = await target.admin.createRole(customMount, 'fenced', { secret_id_bound_cidrs: ['10.0.0.0/8'] });
   await target.admin.putKv2(kvMount, 'app', { key: 'v-1' });
 });
 afterAll(async () => target.stop());
@@ -80,6 +83,12 @@ describe.each(entryPoints)('login failures on %s', (_name, call) => {
     const config = configOf(target.url, { ...atDefault, roleId: 'not-a-role-id-0000' });
     const { message } = await failureOf(call(config), CONNECTION_FAILED, /rejected the Role ID or Secret ID \(invalid role or secret ID\)/);
     expectNoCredentials(message, { roleId: 'not-a-role-id-0000', secretId: atDefault.secretId });
+  });
+
+  it('a role bound to other source addresses (secret_id_bound_cidrs)', async () => {
+    const config = configOf(target.url, fenced, { appRoleMount: customMount });
+    const { message } = await failureOf(call(config), CONNECTION_FAILED, new RegExp(`^Vault at ${target.url} refused the AppRole login from this machine's address \\(source address "127\\.0\\.0\\.1" unauthorized by CIDR restrictions on the role\\)\\. Add the Activepieces workers' address to the role's secret_id_bound_cidrs or the Secret ID's cidr_list, or issue a Secret ID without that restriction\\.$`));
+    expectNoCredentials(message, fenced);
   });
 
   it('AppRole not enabled at the mount: one probe login, then the command that enables it', async () => {
