@@ -4,6 +4,7 @@
  * sealed, rate limited / standby, secret not found, permission denied, sys/mounts not readable,
  * and paths refused before any request. Each asserts the error code and the message.
  */
+import dns from 'node:dns';
 import { createHashicorpVaultProvider, HashicorpVaultConfig, HashicorpVaultProvider } from '../../src';
 import { ErrorCode } from '../../src/activepieces';
 import { provisionAppRole, uniqueName } from '../support/vault-admin';
@@ -52,8 +53,19 @@ const entryPoints: Array<[string, (c: HashicorpVaultConfig) => Promise<unknown>]
 
 describe.each(entryPoints)('Vault unreachable, on %s', (_name, call) => {
   it('a host name that does not resolve', async () => {
-    const url = 'http://vault.example.invalid:8200'; // RFC 2606: .invalid never resolves
-    await failureOf(call({ ...config, url }), CONNECTION_FAILED, new RegExp(`^Cannot reach Vault at ${url}: the host name does not resolve \\((ENOTFOUND|EAI_AGAIN)\\)\\. Check the URL for typos and the workers' DNS\\.$`));
+    // RFC 2606: .invalid never resolves. The resolver is answered here, not asked: tests send no
+    // traffic off 127.0.0.1, DNS queries included.
+    const lookup = jest.spyOn(dns, 'lookup').mockImplementation(((host: string, ...rest: unknown[]) => {
+      const callback = rest[rest.length - 1] as (err: NodeJS.ErrnoException) => void;
+      process.nextTick(() => callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' })));
+    }) as unknown as typeof dns.lookup);
+    const url = 'http://vault.example.invalid:8200';
+    try {
+      await failureOf(call({ ...config, url }), CONNECTION_FAILED, new RegExp(`^Cannot reach Vault at ${url}: the host name does not resolve \\(ENOTFOUND\\)\\. Check the URL for typos and the workers' DNS\\.$`));
+      expect(lookup).toHaveBeenCalledWith('vault.example.invalid', expect.anything(), expect.any(Function));
+    } finally {
+      lookup.mockRestore();
+    }
   });
 
   it('connection refused', async () => {
