@@ -134,6 +134,11 @@ describe('ListMethodRewriter', () => {
     for (let cut = 1; cut < stream.length; cut++) expect(run([stream.slice(0, cut), stream.slice(cut)])).toBe(expected);
   });
 
+  it('passes bytes that are not HTTP (a TLS ClientHello) straight on, so the parser refuses them at once', () => {
+    const clientHello = '\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03';
+    expect(run([clientHello])).toBe(clientHello);
+  });
+
   it('follows chunked bodies with trailers', () => {
     const chunked = 'POST /v1/kv/a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\nX-T: 1\r\n\r\n';
     expect(run([chunked, list])).toBe(chunked + list.replace('LIST', LIST_STAND_IN));

@@ -62,6 +62,13 @@ export class ListMethodRewriter {
 
   private stepHead(pending: Buffer, data: Buffer, out: Buffer[]): Buffer {
     const buf = Buffer.concat([pending, data]);
+    if (!startsLikeRequestLine(buf)) {
+      // Not HTTP (e.g. a TLS ClientHello sent to this plain listener): hand it to llhttp, which
+      // answers 400 at once, as Vault's Go server does, rather than waiting for a "\r\n\r\n".
+      this.state = { kind: 'passthrough' };
+      out.push(buf);
+      return Buffer.alloc(0);
+    }
     const end = buf.indexOf(HEAD_END);
     if (end < 0) {
       if (buf.length > MAX_HEAD_BYTES) {
@@ -93,6 +100,12 @@ export class ListMethodRewriter {
     } else if (line === '') this.state = this.newHead(); // empty line ends the trailers
     return data.subarray(take);
   }
+}
+
+/** A request line starts with a method (upper-case letters), possibly after empty lines. */
+function startsLikeRequestLine(buf: Buffer): boolean {
+  const first = buf[0];
+  return first === undefined || first === 0x0d || first === 0x0a || (first >= 0x41 && first <= 0x5a);
 }
 
 /** What follows a request head: a Content-Length body, a chunked body, or nothing. */
