@@ -103,9 +103,7 @@ describe('each ✗ comes with its fix', () => {
     expect(code).toBe(ExitCode.FAILED);
     const [line, fix] = stepLines(out, 'sys/mounts readable');
     expect(line).toBe('✗ sys/mounts readable');
-    expect(fix).toBe(
-      `    Logged in, but the AppRole's token may not read sys/mounts on ${target.url}. Add this to its policy: path "sys/mounts" { capabilities = ["read"] }`,
-    );
+    expect(fix).toMatch(/^ {4}Logged in, but the AppRole's token may not read sys\/mounts on http:\S+\. .*policy.*: path "sys\/mounts" \{ capabilities = \["read"\] \}$/);
     expect(stepLines(out, 'KV mounts found')[0]).toBe('- KV mounts found: needs sys/mounts');
     expect(stepLines(out, 'Read ')[0]).toMatch(/^✓ Read /);
     expect(stdout).toMatch(/1 of 7 checks failed \(exit code 1\)\.$/);
@@ -115,10 +113,10 @@ describe('each ✗ comes with its fix', () => {
     const url = await unusedLocalUrl();
     const { code, out } = await run(['check', ...flagsFor(good, url)]);
     expect(code).toBe(ExitCode.UNAVAILABLE);
-    expect(stepLines(out, 'Vault reachable')).toEqual([
-      '✗ Vault reachable',
-      `    Cannot reach Vault at ${url}: connection refused. Check the URL and port, that Vault is running, and that the Activepieces workers can reach it.`,
-    ]);
+    const [line, fix] = stepLines(out, 'Vault reachable');
+    expect(line).toBe('✗ Vault reachable');
+    expect(fix.startsWith(`    Cannot reach Vault at ${url}: connection refused.`)).toBe(true);
+    expect(fix).toMatch(/Check the URL and port/);
     expect(out.filter((l) => /^[✓✗-] /.test(l))).toHaveLength(1);
   });
 
@@ -127,7 +125,9 @@ describe('each ✗ comes with its fix', () => {
     try {
       const { code, out } = await run(['check', ...flagsFor(good)]);
       expect(code).toBe(ExitCode.UNAVAILABLE);
-      expect(stepLines(out, 'Vault unsealed')).toEqual(['✗ Vault unsealed', `    Vault at ${target.url} is sealed. Unseal it (vault operator unseal) and try again.`]);
+      const [line, fix] = stepLines(out, 'Vault unsealed');
+      expect(line).toBe('✗ Vault unsealed');
+      expect(fix).toMatch(/^ {4}Vault at http:\S+ is sealed\. .*vault operator unseal/);
       expect(logins()).toBe(0);
     } finally {
       target.double.unseal();
@@ -167,7 +167,7 @@ describe('each ✗ comes with its fix', () => {
   it('a missing key on --path: ✗ naming the keys there are', async () => {
     const { code, out } = await run(['check', ...flagsFor(good), '--path', `${good.kvMount}/data/app/db/nope`]);
     expect(code).toBe(ExitCode.FAILED);
-    expect(stepLines(out, 'Read ')[1]).toBe(`    Secret "${good.kvMount}/data/app/db" has no key "nope". Keys in it: password, user.`);
+    expect(stepLines(out, 'Read ')[1]).toMatch(new RegExp(`^ {4}Secret "${good.kvMount}/data/app/db" has no key "nope"\\. Keys in it: password, user\\.`));
   });
 });
 

@@ -87,7 +87,7 @@ describe('ap-vault check as a real process', () => {
     const lines = stdout.split('\n');
     const at = lines.indexOf('✗ sys/mounts readable');
     expect(at).toBeGreaterThan(0);
-    expect(lines[at + 1]).toBe(`    Logged in, but the AppRole's token may not read sys/mounts on ${target.url}. Add this to its policy: path "sys/mounts" { capabilities = ["read"] }`);
+    expect(lines[at + 1]).toMatch(/^ {4}Logged in, but .* may not read sys\/mounts on http:\S+\. .*policy.*: path "sys\/mounts" \{ capabilities = \["read"\] \}$/);
     expect(lines).toContain('- KV mounts found: needs sys/mounts');
     expect(stdout).not.toContain(limited.credentials.secretId);
   });
@@ -95,10 +95,9 @@ describe('ap-vault check as a real process', () => {
   it('Vault unreachable: waits out the retries, prints ✗ with the fix, exit code 3', async () => {
     const { code, stdout } = await spawnedUnreachable;
     expect(code).toBe(ExitCode.UNAVAILABLE);
-    expect(stdout.split('\n').slice(1, 3)).toEqual([
-      '✗ Vault reachable',
-      `    Cannot reach Vault at ${unusedUrl}: connection refused. Check the URL and port, that Vault is running, and that the Activepieces workers can reach it.`,
-    ]);
+    const [line, fix] = stdout.split('\n').slice(1, 3);
+    expect(line).toBe('✗ Vault reachable');
+    expect(fix.startsWith(`    Cannot reach Vault at ${unusedUrl}: connection refused.`)).toBe(true);
   });
 });
 
