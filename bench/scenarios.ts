@@ -22,8 +22,9 @@ export interface Row {
   detail?: Record<string, unknown>;
 }
 
-/** Repetitions of each cold scenario; the table shows the median. */
+/** Repetitions of each cold scenario; the table shows the median. Request counts vary little. */
 const REPETITIONS = 5;
+const COUNT_REPETITIONS = 3;
 
 /** Five secrets of two keys each, and a connection value referencing all ten keys. */
 export const FIVE_SECRETS = Object.fromEntries(Array.from({ length: 5 }, (_, i) => [`app/s${i}`, { user: `user-${i}`, password: `password-${i}` }]));
@@ -44,9 +45,9 @@ function tenReferences(): { value: { type: string; props: Record<string, string>
  * Requests both sides make for `run`, each from a cold start (new provider, new baseline
  * service), median of the repetitions. A first, uncounted round warms the JIT of both sides.
  */
-async function coldRequests(vault: BenchVault, run: (side: 'ours' | 'baseline', sides: Sides, warmUp: boolean) => Promise<void>): Promise<{ ours: number; baseline: number }> {
+async function coldRequests(vault: BenchVault, repetitions: number, run: (side: 'ours' | 'baseline', sides: Sides, warmUp: boolean) => Promise<void>): Promise<{ ours: number; baseline: number }> {
   const counts = { ours: [] as number[], baseline: [] as number[] };
-  await repeat(REPETITIONS + 1, async (round) => {
+  await repeat(repetitions + 1, async (round) => {
     for (const side of ['ours', 'baseline'] as const) {
       const sides = coldSides(vault);
       vault.clearRequests();
@@ -61,7 +62,7 @@ async function coldRequests(vault: BenchVault, run: (side: 'ours' | 'baseline', 
 /** 1. One connection value, 10 references over 5 secrets, cold. */
 export async function coldConnectionValue(vault: BenchVault): Promise<Row> {
   const { value, expected } = tenReferences();
-  const { ours, baseline } = await coldRequests(vault, async (side, sides) => {
+  const { ours, baseline } = await coldRequests(vault, COUNT_REPETITIONS, async (side, sides) => {
     assertResolved(side, await sides[side].resolve(value), expected);
   });
   return { id: '1', scenario: 'cold: 1 value, 10 refs in 5 secrets', unit: 'Vault requests', ours, baseline, target: '<= 6', met: ours <= 6 };
@@ -70,7 +71,7 @@ export async function coldConnectionValue(vault: BenchVault): Promise<Row> {
 /** 2. 1,000 concurrent cold resolves of the same reference. */
 export async function concurrentColdResolves(vault: BenchVault): Promise<Row> {
   const value = { token: reference('app/s0', 'user') };
-  const { ours, baseline } = await coldRequests(vault, async (side, sides) => {
+  const { ours, baseline } = await coldRequests(vault, COUNT_REPETITIONS, async (side, sides) => {
     const results = await Promise.all(Array.from({ length: 1000 }, () => sides[side].resolve(value)));
     for (const r of results) assertResolved(side, r, { token: 'user-0' });
   });
@@ -112,7 +113,7 @@ export async function burstOnLoadedVault(): Promise<Row[]> {
     const value = { type: 'CUSTOM_AUTH', props: { user: reference('app/db', 'user'), password: reference('app/db', 'password'), apiKey: reference('app/api', 'key') } };
     const expected = { type: 'CUSTOM_AUTH', props: { user: 'svc', password: 'p@ss', apiKey: 'k-1' } };
     const wall = { ours: [] as number[], baseline: [] as number[] };
-    const requests = await coldRequests(vault, async (side, sides, warmUp) => {
+    const requests = await coldRequests(vault, REPETITIONS, async (side, sides, warmUp) => {
       let results: unknown[] = [];
       const ms = await wallMs(async () => (results = await Promise.all(Array.from({ length: 200 }, () => sides[side].resolve(value)))));
       if (!warmUp) wall[side].push(ms);

@@ -34,6 +34,11 @@ export interface ResolveContext {
   providers?: ReadonlyArray<SecretResolvingProvider>;
   /** `'throw'` (default): fail naming the field; `'keep-reference'`: leave the reference text in place. */
   onFailure?: FailurePolicy;
+  /**
+   * `true` (default): references inside arrays resolve too. `false`: arrays are copied untouched,
+   * as Activepieces' server does when it resolves a connection value (its walk stops at arrays).
+   */
+  walkArrays?: boolean;
   logger?: Logger;
 }
 
@@ -65,8 +70,9 @@ const unusable = (failure: unknown): ConnectionLookup => ({ connection: undefine
  */
 export async function resolveSecretReferences<T>(value: T, context: ResolveContext): Promise<T> {
   const holes: Hole[] = [];
+  const walk: Walk = { holes, walkArrays: context.walkArrays ?? true };
   const root: Record<string, unknown> = {};
-  root.value = visit(value, root, 'value', undefined, holes, 0);
+  root.value = visit(value, root, 'value', undefined, walk, 0);
   if (holes.length === 0) return root.value as T;
   const lookup = lookUpConnections(holes, context);
   const connections = lookup instanceof Map ? lookup : await lookup;
@@ -115,22 +121,29 @@ function referenceIn(text: string): SecretReference | null {
   return reference;
 }
 
-function visit(child: unknown, container: Hole['container'], slot: string | number, parentPath: string | undefined, holes: Hole[], depth: number): unknown {
+/** Where found references go; `walkArrays: false` copies arrays without collecting from them. */
+interface Walk {
+  readonly holes: Hole[];
+  readonly walkArrays: boolean;
+}
+
+function visit(child: unknown, container: Hole['container'], slot: string | number, parentPath: string | undefined, walk: Walk, depth: number): unknown {
   if (typeof child === 'string') {
     const reference = referenceIn(child);
-    if (reference) holes.push({ container, slot, parentPath, reference });
+    if (reference) walk.holes.push({ container, slot, parentPath, reference });
     return child;
   }
   if (child === null || typeof child !== 'object') return child;
-  return copyWithHoles(child, parentPath === undefined ? '' : joinPath(parentPath, slot), holes, depth);
+  return copyWithHoles(child, parentPath === undefined ? '' : joinPath(parentPath, slot), walk, depth);
 }
 
-function copyWithHoles(value: object, fieldPath: string, holes: Hole[], depth: number): unknown {
+function copyWithHoles(value: object, fieldPath: string, walk: Walk, depth: number): unknown {
   if (depth > MAX_DEPTH) throw validationFailed(`The value is nested deeper than ${MAX_DEPTH} levels at "${fieldPath}".`);
   if (Array.isArray(value)) {
+    const inner: Walk = walk.walkArrays ? walk : { holes: [], walkArrays: false };
     const out: unknown[] = new Array(value.length);
     for (let i = 0; i < value.length; i++) {
-      out[i] = visit(value[i], out, i, fieldPath, holes, depth + 1);
+      out[i] = visit(value[i], out, i, fieldPath, inner, depth + 1);
     }
     return out;
   }
@@ -140,7 +153,7 @@ function copyWithHoles(value: object, fieldPath: string, holes: Hole[], depth: n
     const out: Record<string, unknown> = { ...value };
     for (const key of Object.keys(out)) {
       const child = out[key];
-      const copied = visit(child, out, key, fieldPath, holes, depth + 1);
+      const copied = visit(child, out, key, fieldPath, walk, depth + 1);
       if (copied !== child) out[key] = copied;
     }
     return out;
