@@ -51,12 +51,22 @@ async function coldRequests(vault: BenchVault, repetitions: number, run: (side: 
     for (const side of ['ours', 'baseline'] as const) {
       const sides = coldSides(vault);
       vault.clearRequests();
+      await settle();
       await run(side, sides, round === 0);
       if (round > 0) counts[side].push(vault.requests());
       await sides.close();
     }
   });
   return { ours: median(counts.ours), baseline: median(counts.baseline) };
+}
+
+/**
+ * Lets the previous run's aftermath pass before the next starts: both sides share one process
+ * and one double, and the baseline leaves hundreds of sockets closing behind. (No forced GC here:
+ * a full collection ages the bytecode of code that ran once, and the next cold run recompiles it.)
+ */
+async function settle(): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 50));
 }
 
 /** 1. One connection value, 10 references over 5 secrets, cold. */
