@@ -53,7 +53,9 @@ interface Hole {
  */
 export async function resolveSecretReferences<T>(value: T, context: ResolveContext): Promise<T> {
   const holes: Hole[] = [];
-  const root = { value: copyWithHoles(value, '', holes, 0) } as Record<string, unknown>;
+  const root: Record<string, unknown> = {};
+  // Through visit, so that a bare reference string (no object around it) is resolved too.
+  root.value = visit(value, root, 'value', '', holes, -1);
   if (holes.length === 0) return root.value as T;
   const connections = new Map<string, Promise<SecretManagerConnection>>();
   const failures = await Promise.all(holes.map((hole) => fill(hole, context, connections)));
