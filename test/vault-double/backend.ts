@@ -1,0 +1,24 @@
+// The contract between the router and a mounted backend (KV, AppRole, token store).
+import type { MountEntry } from './mounts';
+import type { Reply } from './responses';
+import type { DoubleState } from './state';
+import type { RequestCtx } from './types';
+
+export interface BackendCall {
+  state: DoubleState;
+  ctx: RequestCtx;
+  mount: MountEntry;
+  /** path inside the mount, e.g. "data/app" for "secret/data/app" */
+  sub: string;
+}
+
+export interface Backend {
+  /** notes §2.1: paths served without a token (AppRole `login`). */
+  isUnauthenticated?(sub: string): boolean;
+  /**
+   * notes §5.2/§7: POST/PUT become `create` when the resource doesn't exist and `update`
+   * when it does; undefined ⇒ the path has no existence check ⇒ always `update`.
+   */
+  existenceCheck?(sub: string): boolean | undefined;
+  handle(call: BackendCall): Reply;
+}
