@@ -111,6 +111,18 @@ export class VaultDouble {
     this.state.revokeAllTokens();
   }
 
+  /**
+   * Every client token and accessor the double has issued (logins, renewals, token creates),
+   * alive or not, the root token excepted: a test can assert none of them shows up in a log line
+   * or an error.
+   */
+  issuedTokens(): string[] {
+    return this.state.tokens
+      .all()
+      .filter((e) => e.id !== this.rootToken)
+      .flatMap((e) => (e.accessor ? [e.id, e.accessor] : [e.id]));
+  }
+
   setLatency(ms: number): void {
     this.server.latencyMs = ms;
   }
