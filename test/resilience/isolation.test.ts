@@ -52,7 +52,7 @@ const denied = { error: { code: ErrorCode.SECRET_MANAGER_GET_SECRET_FAILED, para
 
 describe('per connection', () => {
   it('the same path through two connections gives each its own Vault\'s value, under heavy interleaving', async () => {
-    const calls = Array.from({ length: 400 }, (_, i) => (i % 2 === 0 ? ['A', configA, 'value-of-A'] : ['B', configB, 'value-of-B']) as const);
+    const calls = Array.from({ length: 400 }, (_, i): [string, HashicorpVaultConfig, string] => (i % 2 === 0 ? ['A', configA, 'value-of-A'] : ['B', configB, 'value-of-B']));
     const values = await Promise.all(calls.map(([id, config]) => resolve(id, config)));
     expect(values).toEqual(calls.map(([, , expected]) => expected));
     expect(loginsIn('team-a')).toBe(1);

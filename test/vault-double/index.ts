@@ -7,6 +7,7 @@ import { DoubleState } from './state';
 import { generateTlsMaterial } from './tls';
 
 export type { FaultInjector, FaultRule } from './faults';
+export { mulberry32 } from './faults';
 
 export interface VaultDoubleOptions {
   /** serve HTTPS with a self-signed CA generated at start-up */
