@@ -3,7 +3,7 @@ import { SecretCache } from './cache';
 import type { HashicorpVaultConfig } from './config';
 import { parseVaultConfig } from './config';
 import {
-  ConnectionState, createConnectionState, MAX_LOCATED_PATHS, requestLogger, sameConfig,
+  ConnectionState, createConnectionState, MAX_LOCATED_PATHS, requestLogger,
 } from './connection-state';
 import { getSecretFailed, validationFailed } from './errors';
 import type { Logger } from './logger';
@@ -149,7 +149,7 @@ class VaultProvider implements HashicorpVaultProvider {
   /** The state for a connection id; an edited config gets a new one (new login, new cache keys). */
   private stateFor(connectionId: string, config: HashicorpVaultConfig): ConnectionState {
     const current = this.connections.get(connectionId);
-    if (current && sameConfig(current.raw, config)) return current;
+    if (current?.builtFrom(config)) return current;
     if (typeof connectionId !== 'string' || connectionId.trim() === '') throw validationFailed('A connection id is required.');
     const next = createConnectionState(connectionId, config, this.clientOptions, this.now, this.logger);
     this.connections.set(connectionId, next);

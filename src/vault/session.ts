@@ -36,7 +36,8 @@ export function refreshMarginMs(leaseMs: number): number {
  * fresh login.
  */
 export class VaultSession {
-  private token: Token | undefined;
+  // A private field: util.inspect and JSON never reach it, so the token never shows in a dump.
+  #token: Token | undefined;
   private refreshing: Promise<void> | undefined;
 
   constructor(
@@ -65,8 +66,8 @@ export class VaultSession {
 
   /** Best-effort revoke-self (batch tokens cannot be revoked, notes §3.3); forgets the token either way. */
   async revoke(): Promise<void> {
-    const token = this.token;
-    this.token = undefined;
+    const token = this.#token;
+    this.#token = undefined;
     if (!token || token.batch || token.usesLeft <= 0 || token.expiresAt <= this.now()) return;
     try {
       await this.client.send({ method: 'POST', path: 'auth/token/revoke-self', namespace: this.settings.authNamespace, token: token.value });
@@ -79,7 +80,7 @@ export class VaultSession {
     // After a refresh of our own, a token is good while it lives at all: a lease shorter than
     // the margin must still be used, or we would log in forever.
     for (let refreshes = 0; refreshes <= MAX_REFRESHES_PER_REQUEST; refreshes++) {
-      const t = this.token;
+      const t = this.#token;
       const margin = refreshes === 0 && t ? refreshMarginMs(t.leaseMs) : 0;
       if (t && t.usesLeft > 0 && this.now() < t.expiresAt - margin) {
         t.usesLeft -= 1;
@@ -92,11 +93,11 @@ export class VaultSession {
   }
 
   private drop(token: Token): void {
-    if (this.token === token) this.token = undefined;
+    if (this.#token === token) this.#token = undefined;
   }
 
   private async refresh(log: Logger): Promise<void> {
-    const t = this.token;
+    const t = this.#token;
     if (t && t.renewable && t.usesLeft > 1 && this.now() < t.expiresAt && (await this.renew(t, log))) return;
     await this.login(log);
   }
@@ -121,7 +122,7 @@ export class VaultSession {
     const auth = res.body?.auth as LoginAuth | undefined;
     if (res.status !== 200 || !auth?.client_token) throw loginFailed(res, this.settings, await this.diagnoseLogin(res));
     const leaseMs = Number(auth.lease_duration ?? 0) * 1000;
-    this.token = {
+    this.#token = {
       value: auth.client_token,
       expiresAt: leaseMs > 0 ? this.now() + leaseMs : Infinity,
       renewable: auth.renewable === true,
