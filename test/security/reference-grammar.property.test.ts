@@ -46,20 +46,20 @@ describe('reference grammar under random and hostile input', () => {
     fc.assert(
       fc.property(anyInput, (input) => {
         const ref = parseSecretReference(input);
-        if (ref === null) return;
+        if (ref === null) return true;
         seen.references++;
-        expect(typeof input).toBe('string');
-        expect(ref.connectionId).toMatch(/^[^\s{}|]+$/);
-        expect(ref.path).not.toBe('');
-        expect(ref.path).toBe(ref.path.trim());
-        expect(parseSecretReference(formatSecretReference(ref))).toEqual(ref);
+        // Plain checks (a false return fails the property): 10,000 runs of jest's expect are slow.
+        const again = parseSecretReference(formatSecretReference(ref));
+        const clean = typeof input === 'string' && /^[^\s{}|]+$/.test(ref.connectionId) && ref.path !== '' && ref.path === ref.path.trim();
+        if (!clean || again?.connectionId !== ref.connectionId || again.path !== ref.path) return false;
         // What the engine then does with the path: a VALIDATION error or a parsed path, never a crash.
         try {
           parseSecretPath(ref.path);
           seen.validPaths++;
         } catch (err) {
-          expect(isActivepiecesError(err)).toBe(true);
+          return isActivepiecesError(err);
         }
+        return true;
       }),
       { numRuns: RUNS },
     );
