@@ -8,6 +8,8 @@ export interface CachedSecret {
   readonly data: SecretData;
   /** When Vault gave it (clock ms); bounds how long it may be served stale. */
   readonly fetchedAt: number;
+  /** The connection's cache TTL when it was read; 0 = not to be reused (only to bridge failures). */
+  readonly ttlMs: number;
 }
 
 export interface SecretCacheOptions {
@@ -68,11 +70,21 @@ export class SecretCache {
 
   /** A fresh entry, or undefined. Synchronous: the warm path never waits. */
   peek(key: string): CachedSecret | undefined {
-    return this.lru.get(key, { allowStale: false });
+    const hit = this.lru.get(key, { allowStale: false });
+    return hit && hit.ttlMs > 0 ? hit : undefined;
   }
 
+  /**
+   * The entry, read from Vault when missing or expired. With a 0 s TTL every call reads Vault
+   * (lru-cache's forceRefresh), but concurrent calls still share one read and the last value
+   * still bridges a failing Vault.
+   */
   async fetch(key: string, ttlMs: number, load: () => Promise<SecretData>, log: Logger): Promise<CachedSecret> {
-    const value = await this.lru.fetch(key, { context: { ttlMs, load, log, generation: this.generation }, allowStale: false });
+    const value = await this.lru.fetch(key, {
+      context: { ttlMs, load, log, generation: this.generation },
+      allowStale: false,
+      forceRefresh: ttlMs === 0,
+    });
     // fetchMethod never resolves undefined, and a rejection has thrown above.
     return value as CachedSecret;
   }
@@ -100,7 +112,7 @@ export class SecretCache {
       const data = await ctx.load();
       // lru-cache reads ttl 0 as "never expires": a 0 s cache TTL means expire at once instead.
       fetchOptions.ttl = Math.max(1, ctx.ttlMs);
-      return { data, fetchedAt: this.options.now() };
+      return { data, fetchedAt: this.options.now(), ttlMs: ctx.ttlMs };
     } catch (err) {
       const dropped = ctx.generation !== this.generation;
       const serveFor = stale && !dropped && isTransientFailure(err) ? this.staleWindowLeft(stale, ctx.ttlMs) : 0;

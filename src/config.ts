@@ -99,6 +99,10 @@ export function parseVaultConfig(raw: unknown): VaultSettings {
     throw validationFailed(`Invalid HashiCorp Vault connection config: check ${fields.join(', ')}.`);
   }
   const c = parsed.data;
+  // Vault trims both before use (notes §2.1): blank ones would only fail at login, less clearly.
+  for (const [field, value] of [['roleId', c.roleId], ['secretId', c.secretId]] as const) {
+    if (value.trim() === '') throw validationFailed(`Invalid HashiCorp Vault connection config: ${field} is blank.`);
+  }
   const namespace = normaliseNamespace(c.namespace, 'namespace');
   const settings = {
     url: normaliseUrl(c.url),

@@ -34,6 +34,15 @@ export function isActivepiecesError(err: unknown): err is ActivepiecesError {
   );
 }
 
+/** The sentence for a person: `params.message` (ActivepiecesError's own message starts with the code). */
+export function humanMessage(err: unknown): string {
+  if (isActivepiecesError(err)) {
+    const message = (err.error.params as { message?: unknown } | undefined)?.message;
+    if (typeof message === 'string' && message !== '') return message;
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
 export function errorCodeOf(err: unknown): string | undefined {
   return isActivepiecesError(err) ? err.error.code : undefined;
 }

@@ -20,3 +20,8 @@ export { parseSecretPath } from './secret-path';
 export type { SecretPath } from './secret-path';
 export type { Logger } from './logger';
 export type { RetryPolicy } from './vault/retry';
+export { toActivepiecesSecretManagerProvider, connectionIdForConfig, DEFAULT_MAX_ADAPTER_CONNECTIONS } from './activepieces-adapter';
+export type {
+  ActivepiecesSecretManagerProvider, ActivepiecesAdapterOptions, ActivepiecesErrorClass, AdvancedVaultOptions,
+} from './activepieces-adapter';
+export { resolveConnectionValue, REFERENCE_FIELDS } from './connection-value';

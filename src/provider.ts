@@ -10,11 +10,11 @@ import type { Logger } from './logger';
 import { silentLogger } from './logger';
 import { hashicorpVaultProps, HashicorpVaultProps } from './props';
 import {
-  locateByConvention, locateInMounts, parseSecretPath, SecretLocation, SecretPath,
+  locateByConvention, locateInMounts, parseSecretPath, readRequestPath, SecretLocation, SecretPath,
 } from './secret-path';
 import { VaultClient, VaultClientOptions } from './vault/client';
-import { readFailed } from './vault/errors';
-import { discoverMounts, readSecret, SecretData, valueAsText } from './vault/kv';
+import { policyLine, readFailed } from './vault/errors';
+import { discoverMounts, readOutcomeOf, readSecret, SecretData, valueAsText } from './vault/kv';
 import { DEFAULT_RETRY_POLICY, realRetryClock, RetryPolicy } from './vault/retry';
 import { VaultSession } from './vault/session';
 import { validateConnection, ValidationSummary } from './validate';
@@ -219,7 +219,10 @@ class VaultProvider implements HashicorpVaultProvider {
       const better = state.mounts ? locateInMounts(parsed, state.mounts.table) : null;
       if (better && secretIdOf(better) !== secretIdOf(location)) {
         this.remember(state, parsed.raw, better);
-        const second = await readSecret(state.session, state.settings, better, parsed.raw, log);
+        // Same URL under another engine (KV v1 with a secret under data/): the answer is already here.
+        const second = readRequestPath(better) === readRequestPath(location)
+          ? readOutcomeOf(first.response, state.settings, better, parsed.raw)
+          : await readSecret(state.session, state.settings, better, parsed.raw, log);
         if (second.kind === 'found') return second.data;
         throw readFailed(second.response, state.settings, better, parsed.raw);
       }
@@ -247,14 +250,29 @@ async function retire(state: ConnectionState): Promise<void> {
 }
 
 function noMountFor(state: ConnectionState, parsed: SecretPath): Error {
-  const kv = state.mounts
-    ? [...state.mounts.table].filter(([, m]) => m.kvVersion).map(([p, m]) => `${p}/ (v${m.kvVersion})`)
-    : [];
+  if (!state.mounts) return getSecretFailed(undiscoverableMessage(state, parsed), { path: parsed.raw });
+  const kv = [...state.mounts.table].filter(([, m]) => m.kvVersion).map(([p, m]) => `${p}/ (v${m.kvVersion})`);
   const known = kv.length ? ` KV mounts visible to this connection: ${kv.join(', ')}.` : '';
-  const guess = state.mounts
-    ? ''
-    : ' The mounts could not be listed (the policy allows neither sys/mounts nor the mount), so only mount/data/... paths can be read: if this is KV v2, write it as <mount>/data/<path>/<key>.';
-  return getSecretFailed(`No KV secrets engine is mounted at the start of "${parsed.raw}".${known}${guess}`, { path: parsed.raw });
+  return getSecretFailed(`No KV secrets engine is mounted at the start of "${parsed.raw}".${known}`, { path: parsed.raw });
+}
+
+/**
+ * Neither sys/mounts nor sys/internal/ui/mounts answered, so only the /data/ convention is left,
+ * and this path does not follow it: say the path it would have (if the first segment is a KV v2
+ * mount, the commonest set-up) and the policy line that makes paths without data/ work.
+ */
+function undiscoverableMessage(state: ConnectionState, parsed: SecretPath): string {
+  const [first, ...rest] = parsed.segments;
+  const query = parsed.version === undefined ? '' : `?version=${parsed.version}`;
+  const guess = `${first}/data/${rest.join('/')}${query}`;
+  const probe = parsed.segments.slice(0, -1).join('/');
+  return `Cannot tell which KV engine holds "${parsed.raw}": this connection may read neither sys/mounts nor sys/internal/ui/mounts/${probe} `
+    + `(Vault refuses the latter when the token may read nothing under that path, or nothing is mounted there), so only <mount>/data/<path>/<key> paths can be read. `
+    + `If "${first}/" is a KV v2 mount, write ${guess}. To read paths without data/, ${uncapitalise(policyLine(state.settings, 'sys/mounts', 'read'))}`;
+}
+
+function uncapitalise(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
 function hashicorpMetadata(): HashicorpMetadata {

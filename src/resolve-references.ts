@@ -32,6 +32,11 @@ export interface ResolveContext {
   providers?: ReadonlyArray<SecretResolvingProvider>;
   /** `'throw'` (default): fail naming the field; `'keep-reference'`: leave the reference text in place. */
   onFailure?: FailurePolicy;
+  /**
+   * `true` (default): references inside arrays resolve too. `false`: arrays are copied untouched,
+   * as Activepieces' server does when it resolves a connection value (its walk stops at arrays).
+   */
+  walkArrays?: boolean;
   logger?: Logger;
 }
 
@@ -53,9 +58,10 @@ interface Hole {
  */
 export async function resolveSecretReferences<T>(value: T, context: ResolveContext): Promise<T> {
   const holes: Hole[] = [];
+  const walk: Walk = { holes, walkArrays: context.walkArrays ?? true };
   const root: Record<string, unknown> = {};
   // Through visit, so that a bare reference string (no object around it) is resolved too.
-  root.value = visit(value, root, 'value', '', holes, -1);
+  root.value = visit(value, root, 'value', '', walk, -1);
   if (holes.length === 0) return root.value as T;
   const connections = new Map<string, Promise<SecretManagerConnection>>();
   const failures = await Promise.all(holes.map((hole) => fill(hole, context, connections)));
@@ -64,32 +70,39 @@ export async function resolveSecretReferences<T>(value: T, context: ResolveConte
   return root.value as T;
 }
 
-function copyWithHoles(value: unknown, fieldPath: string, holes: Hole[], depth: number): unknown {
+/** Where found references go; `walkArrays: false` copies arrays without collecting from them. */
+interface Walk {
+  readonly holes: Hole[];
+  readonly walkArrays: boolean;
+}
+
+function copyWithHoles(value: unknown, fieldPath: string, walk: Walk, depth: number): unknown {
   if (depth > MAX_DEPTH) throw validationFailed(`The value is nested deeper than ${MAX_DEPTH} levels at "${fieldPath}".`);
   if (Array.isArray(value)) {
+    const inner: Walk = walk.walkArrays ? walk : { holes: [], walkArrays: false };
     const out: unknown[] = new Array(value.length);
     for (let i = 0; i < value.length; i++) {
-      out[i] = visit(value[i], out, i, `${fieldPath}[${i}]`, holes, depth);
+      out[i] = visit(value[i], out, i, `${fieldPath}[${i}]`, inner, depth);
     }
     return out;
   }
   if (isPlainObject(value)) {
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value)) {
-      out[key] = visit(value[key], out, key, fieldPath ? `${fieldPath}.${key}` : key, holes, depth);
+      out[key] = visit(value[key], out, key, fieldPath ? `${fieldPath}.${key}` : key, walk, depth);
     }
     return out;
   }
   return value;
 }
 
-function visit(child: unknown, container: Hole['container'], slot: string | number, fieldPath: string, holes: Hole[], depth: number): unknown {
+function visit(child: unknown, container: Hole['container'], slot: string | number, fieldPath: string, walk: Walk, depth: number): unknown {
   if (typeof child === 'string') {
     const reference = parseSecretReference(child);
-    if (reference) holes.push({ container, slot, fieldPath, text: child, reference });
+    if (reference) walk.holes.push({ container, slot, fieldPath, text: child, reference });
     return child;
   }
-  return copyWithHoles(child, fieldPath, holes, depth + 1);
+  return copyWithHoles(child, fieldPath, walk, depth + 1);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

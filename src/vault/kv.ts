@@ -18,6 +18,14 @@ export type ReadOutcome =
 /** `GET <mount>/data/<path>` (KV v2, notes §5.1) or `GET <mount>/<path>` (KV v1, notes §6). */
 export async function readSecret(session: VaultSession, settings: VaultSettings, loc: SecretLocation, rawPath: string, log: Logger): Promise<ReadOutcome> {
   const res = await sendMapped(session, settings, { method: 'GET', path: readRequestPath(loc), namespace: settings.namespace }, log, rawPath);
+  return readOutcomeOf(res, settings, loc, rawPath);
+}
+
+/**
+ * What a read's answer means for a location. Also used to re-read an answer under another
+ * location when discovery shows the same request meant something else (KV v1 at `mount/data/...`).
+ */
+export function readOutcomeOf(res: VaultResponse, settings: VaultSettings, loc: SecretLocation, rawPath: string): ReadOutcome {
   if (res.status === 200) {
     const data = loc.kvVersion === 2 ? v2Data(res) : (res.body?.data ?? undefined);
     if (data && typeof data === 'object') return { kind: 'found', data: data as SecretData };

@@ -150,7 +150,10 @@ export class VaultSession {
    * count towards lockout (notes §2.4).
    */
   private async diagnoseLogin(res: VaultResponse): Promise<LoginFailureKind> {
-    if (res.status === 400) return /invalid role|secret id|role id|missing/i.test(res.body?.errors?.[0] ?? '') ? 'credentials' : 'other';
+    const error = res.body?.errors?.[0] ?? '';
+    // notes §2.3: CIDR refusals name "the role" or "the secret ID"; test them first.
+    if (res.status === 400 && /unauthorized (by|through) CIDR restrictions/i.test(error)) return 'cidr';
+    if (res.status === 400) return /invalid role|secret id|role id|missing/i.test(error) ? 'credentials' : 'other';
     if (res.status === 404 || res.status === 405) return 'not-enabled';
     if (res.status !== 403) return 'other';
     try {

@@ -18,6 +18,7 @@ export interface RoleOptions {
   token_num_uses?: number;
   secret_id_num_uses?: number;
   secret_id_ttl?: string | number;
+  secret_id_bound_cidrs?: string[];
 }
 
 export interface AppRoleCredentials {

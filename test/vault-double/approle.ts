@@ -289,7 +289,7 @@ export class AppRoleBackend implements Backend {
     }
     if (role.secretIdTtl > 0 && ttl > role.secretIdTtl) return badRequest("ttl cannot be longer than the role's secret_id_ttl");
     if (ttl === 0) ttl = role.secretIdTtl;
-    let numUses = d.num_uses === undefined ? role.secretIdNumUses : Number(d.num_uses);
+    const numUses = d.num_uses === undefined ? role.secretIdNumUses : Number(d.num_uses);
     if (!Number.isInteger(numUses) || numUses < 0) return badRequest('num_uses cannot be negative');
     if (role.secretIdNumUses > 0 && (numUses === 0 || numUses > role.secretIdNumUses)) {
       return badRequest("num_uses cannot be higher than the role's secret_id_num_uses");
@@ -424,14 +424,15 @@ export class AppRoleBackend implements Backend {
     const now = state.clock();
     const caps = [effectiveMaxTtl(mount), role.tokenMaxTtl, role.tokenExplicitMaxTtl].filter((t) => t > 0);
     const maxTtl = Math.min(...caps);
-    let { ttl, warnings } = calculateTtl({
+    const calculated = calculateTtl({
       increment: 0,
       backendTtl: role.tokenTtl,
       mountDefault: effectiveDefaultTtl(mount),
       maxValidMs: now + maxTtl * 1000,
       nowMs: now,
     });
-    if (role.tokenPeriod > 0) ttl = Math.min(role.tokenPeriod, maxTtl);
+    const { warnings } = calculated;
+    const ttl = role.tokenPeriod > 0 ? Math.min(role.tokenPeriod, maxTtl) : calculated.ttl;
     const aliasKey = `${mount.accessor}/${role.roleId}`; // notes §2.2: alias name = role_id
     if (!ctx.ns.entities.has(aliasKey)) ctx.ns.entities.set(aliasKey, randomUUID());
     const batch = role.tokenType === 'batch' || role.tokenType === 'default-batch';

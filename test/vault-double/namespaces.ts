@@ -41,12 +41,8 @@ export class Namespace {
 
   /** Walk `segments` down from here; undefined when a segment doesn't exist. */
   descend(segments: string[]): Namespace | undefined {
-    let ns: Namespace | undefined = this;
-    for (const seg of segments) {
-      ns = ns.children.get(seg);
-      if (!ns) return undefined;
-    }
-    return ns;
+    if (segments.length === 0) return this;
+    return this.children.get(segments[0])?.descend(segments.slice(1));
   }
 
   /** True if `this` is `other` or one of its descendants. */

@@ -1,11 +1,12 @@
 // HTTP plumbing: real server on 127.0.0.1:0, request log, faults, latency, concurrency limit.
 import * as http from 'node:http';
-import * as https from 'node:https';
-import type { Socket } from 'node:net';
+import * as net from 'node:net';
+import * as tls from 'node:tls';
 import { Faults, FaultRule, faultStatusReply } from './faults';
 import type { LoggedRequest } from './index';
 import { Reply, errorReply } from './responses';
 import type { RawRequest, Router } from './router';
+import { LIST_STAND_IN, RewritingSocket } from './socket-shim';
 import type { TlsMaterial } from './tls';
 
 const MAX_BODY_BYTES = 32 * 1024 * 1024; // notes §9: request size limit 32MB
@@ -47,8 +48,10 @@ class Gate {
 }
 
 export class DoubleServer {
-  private readonly server: http.Server;
-  private readonly sockets = new Set<Socket>();
+  /** parses HTTP; never listens itself — connections come through `front` (see socket-shim.ts) */
+  private readonly http: http.Server;
+  private readonly front: net.Server;
+  private readonly sockets = new Set<net.Socket>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly gate: Gate;
   private closed = false;
@@ -57,18 +60,20 @@ export class DoubleServer {
   constructor(private readonly opts: ServerOptions) {
     this.latencyMs = opts.latencyMs;
     this.gate = new Gate(opts.maxConcurrent ?? Infinity);
-    const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => void this.onRequest(req, res);
-    this.server = opts.tls ? https.createServer({ key: opts.tls.key, cert: opts.tls.cert }, handler) : http.createServer(handler);
-    this.server.on('connection', (socket: Socket) => {
+    this.http = http.createServer((req, res) => void this.onRequest(req, res));
+    const inject = (socket: net.Socket): void => void this.http.emit('connection', new RewritingSocket(socket));
+    this.front = opts.tls ? tls.createServer({ key: opts.tls.key, cert: opts.tls.cert }, inject) : net.createServer(inject);
+    this.front.on('connection', (socket: net.Socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
     });
+    this.front.on('tlsClientError', () => undefined); // e.g. a client that does not trust the CA
   }
 
   listen(): Promise<number> {
     return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(0, '127.0.0.1', () => resolve((this.server.address() as { port: number }).port));
+      this.front.once('error', reject);
+      this.front.listen(0, '127.0.0.1', () => resolve((this.front.address() as net.AddressInfo).port));
     });
   }
 
@@ -79,8 +84,9 @@ export class DoubleServer {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     this.gate.drop();
+    this.http.close(() => undefined); // stops its connection-checking timer (it never listened)
     return new Promise((resolve) => {
-      this.server.close(() => resolve());
+      this.front.close(() => resolve());
       for (const s of this.sockets) s.destroy();
     });
   }
@@ -99,7 +105,7 @@ export class DoubleServer {
   }
 
   private async onRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const method = req.method ?? 'GET';
+    const method = req.method === LIST_STAND_IN ? 'LIST' : req.method ?? 'GET'; // see socket-shim.ts
     const raw: RawRequest = { method, url: req.url ?? '/', headers: req.headers, body: Buffer.alloc(0), remoteIp: req.socket.remoteAddress ?? '' };
     const entry: LoggedRequest = { method, ...this.opts.router.describe(raw), status: 0 };
     this.opts.log.push(entry); // logged on arrival, so the log is in arrival order
@@ -108,7 +114,7 @@ export class DoubleServer {
     if (body === 'too-large') return this.send(req, res, entry, errorReply(413, ['http: request body too large']));
     raw.body = body;
     const fault = this.opts.faults.pick(method, entry.path);
-    if (fault?.kind === 'refuse') return void req.socket.destroy(); // no response at all
+    if (fault?.kind === 'refuse') return void (req.socket as unknown as RewritingSocket).reset(); // no response at all
     await this.gate.acquire();
     if (this.closed) return;
     await this.sleep(this.latencyMs);

@@ -1,0 +1,144 @@
+import type { HashicorpProviderConfig } from '@activepieces/shared/src/lib/ee/secret-managers';
+import type { ActivepiecesError } from './activepieces';
+import type { HashicorpVaultConfig } from './config';
+import { parseVaultConfig } from './config';
+import { isActivepiecesError } from './errors';
+import type { HashicorpMetadata, HashicorpVaultProvider } from './provider';
+import { parseSecretPath } from './secret-path';
+import type { ValidationSummary } from './validate';
+
+/**
+ * The shape of one entry in Activepieces' server map of secret-manager providers
+ * (`packages/server/api/src/app/ee/secret-managers/secret-manager-providers/secret-manager-providers.ts`,
+ * `SecretManagerProvider<SecretManagerProviderId.HASHICORP>`), plus the metadata entry the
+ * server lists (`SECRET_MANAGER_PROVIDERS_METADATA` in `@activepieces/shared`).
+ *
+ * `validatePathFormat` was a member of that interface in older servers and is a free function
+ * in current ones; it is kept so the object fits both.
+ */
+export interface ActivepiecesSecretManagerProvider {
+  readonly metadata: HashicorpMetadata;
+  /** Logs in and reads sys/mounts; resolves to a summary (truthy), rejects with SECRET_MANAGER_CONNECTION_FAILED. */
+  checkConnection: (config: HashicorpProviderConfig) => Promise<ValidationSummary>;
+  /** What the server calls on Save (create or update): the same check. */
+  connect: (config: HashicorpProviderConfig) => Promise<void>;
+  /** The server calls this with no arguments when a connection is deleted: forgets every connection this adapter opened. */
+  disconnect: () => Promise<void>;
+  /** The value at `path` (`mount/data/path/key`) under `config`. */
+  getSecret: (params: { path: string }, config: HashicorpProviderConfig) => Promise<string>;
+  validatePathFormat: (path: string) => Promise<void>;
+}
+
+/** Our advanced options; Activepieces' form (and its request schema) carries none of them. */
+export type AdvancedVaultOptions = Partial<
+  Pick<HashicorpVaultConfig, 'appRoleMount' | 'authNamespace' | 'caCertificate' | 'tlsSkipVerify' | 'requestTimeoutSeconds' | 'cacheTtlSeconds'>
+>;
+
+/** `ActivepiecesError`'s constructor, as the host's own copy of `@activepieces/shared` (or core-utils) defines it. */
+export type ActivepiecesErrorClass = new (error: ActivepiecesError['error'], message?: string) => Error;
+
+export interface ActivepiecesAdapterOptions {
+  /** Applied under every config the server passes (e.g. an AppRole mount other than `approle`, a private CA). */
+  defaults?: AdvancedVaultOptions;
+  /**
+   * The server's `ActivepiecesError` class. The server tests `error instanceof ActivepiecesError`;
+   * when it loads another copy of the class than this package, errors are rethrown as that class
+   * (same code, params and message) so they are not turned into a generic VALIDATION error.
+   */
+  errorClass?: ActivepiecesErrorClass;
+  /** Distinct configs kept logged in and cached at once; the least recently used beyond this are disconnected. Default 1000. */
+  maxConnections?: number;
+}
+
+/** Far above the secret-manager connections one server has; a bound against unbounded growth. */
+export const DEFAULT_MAX_ADAPTER_CONNECTIONS = 1000;
+
+/**
+ * Wraps a provider in the object Activepieces' server keeps in its providers map. The server
+ * rebuilds that map on every call, so create the adapter once (module level) and return the
+ * same object from the map: the token sessions and the cache live in it.
+ *
+ * The server's `getSecret({ path }, config)` names no connection: the connection identity is
+ * derived from the parsed config (its fingerprint covers URL, namespaces, AppRole mount, TLS
+ * settings, Role ID and Secret ID; the timeout and cache TTL are added), so two configs never
+ * share a token or a cache entry, and an edited config starts afresh.
+ */
+export function toActivepiecesSecretManagerProvider(
+  provider: HashicorpVaultProvider,
+  options: ActivepiecesAdapterOptions = {},
+): ActivepiecesSecretManagerProvider {
+  const opened = new RecentConnections(options.maxConnections ?? DEFAULT_MAX_ADAPTER_CONNECTIONS, (connectionId) =>
+    provider.disconnect({ connectionId }),
+  );
+  const withDefaults = (config: HashicorpProviderConfig): HashicorpVaultConfig => ({ ...options.defaults, ...config });
+  const hostError = (err: unknown): unknown => asHostError(err, options.errorClass);
+
+  return {
+    metadata: provider.metadata,
+    checkConnection: (config) => provider.validate({ config: withDefaults(config) }).catch((err) => Promise.reject(hostError(err))),
+    connect: async (config) => {
+      await provider.validate({ config: withDefaults(config) }).catch((err) => Promise.reject(hostError(err)));
+    },
+    disconnect: () => opened.disconnectAll(),
+    getSecret: async ({ path }, config) => {
+      try {
+        const full = withDefaults(config);
+        const connectionId = connectionIdForConfig(full);
+        opened.touch(connectionId);
+        return await provider.resolve({ connectionId, config: full, path });
+      } catch (err) {
+        throw hostError(err);
+      }
+    },
+    validatePathFormat: async (path) => {
+      try {
+        parseSecretPath(path);
+      } catch (err) {
+        throw hostError(err);
+      }
+    },
+  };
+}
+
+/**
+ * A stable id for everything that makes a connection different. The fingerprint is a truncated
+ * SHA-256 (no credential can be read back from it); timeout and TTL are appended because the
+ * fingerprint leaves them out and a state is rebuilt whenever any config field changes.
+ */
+export function connectionIdForConfig(config: HashicorpVaultConfig): string {
+  const s = parseVaultConfig(config);
+  return `hashicorp-${s.fingerprint}-${s.requestTimeoutMs}-${s.cacheTtlMs}`;
+}
+
+function asHostError(err: unknown, errorClass: ActivepiecesErrorClass | undefined): unknown {
+  if (!errorClass || !isActivepiecesError(err)) return err;
+  const { error, message } = err;
+  return err instanceof errorClass ? err : new errorClass(error, message);
+}
+
+/** Connection ids in order of last use; disconnects the oldest beyond `max`. */
+class RecentConnections {
+  private readonly ids = new Map<string, true>();
+
+  constructor(
+    private readonly max: number,
+    private readonly disconnect: (connectionId: string) => Promise<void>,
+  ) {}
+
+  touch(connectionId: string): void {
+    this.ids.delete(connectionId);
+    this.ids.set(connectionId, true);
+    while (this.ids.size > this.max) {
+      const oldest = this.ids.keys().next().value as string;
+      this.ids.delete(oldest);
+      // Best effort: a failed revoke only leaves a token to expire by itself.
+      void this.disconnect(oldest).catch(() => undefined);
+    }
+  }
+
+  async disconnectAll(): Promise<void> {
+    const all = [...this.ids.keys()];
+    this.ids.clear();
+    await Promise.all(all.map((id) => this.disconnect(id).catch(() => undefined)));
+  }
+}

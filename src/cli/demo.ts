@@ -1,0 +1,168 @@
+import { randomBytes } from 'node:crypto';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import type { ClientRequest } from 'node:http';
+import type { CustomAuthConnectionValue } from '@activepieces/shared/src/lib/automation/app-connection/app-connection';
+import { SecretManagerConnectionScope, SecretManagerProviderId } from '../activepieces';
+import type { HashicorpVaultConfig } from '../config';
+import { resolveConnectionValue } from '../connection-value';
+import { humanMessage, isActivepiecesError } from '../errors';
+import { createHashicorpVaultProvider, HashicorpVaultProvider } from '../provider';
+import { formatSecretReference } from '../references';
+import type { ResolveContext } from '../resolve-references';
+import { connectionConfig, hasConnection, type CommandLine } from './args';
+import { exitCodeForError } from './error-exit-code';
+import { ExitCode, ExitCodeValue } from './exit-codes';
+import { masked } from './format';
+import type { CliIo } from './io';
+import { loadRepoTestKit, repositoryRoot } from './repo-test-kit';
+
+/** The secret-manager connection id the sample piece connection refers to. */
+const DEMO_CONNECTION_ID = 'vault-demo';
+/** Resolves after the first one, to show they are served from the cache. */
+const WARM_RESOLVES = 5;
+
+interface Sample {
+  /** prop name → Vault path */
+  paths: Record<string, string>;
+  /** prop name → the value stored (known only when the demo stored it) */
+  stored?: Record<string, string>;
+}
+
+interface RequestCount {
+  method: string;
+  path: string;
+}
+
+/** `ap-vault demo`: the provider end to end, on the in-process double or on the Vault in VAULT_*. */
+export async function runDemo(line: CommandLine, io: CliIo): Promise<ExitCodeValue> {
+  if (hasConnection(line, io.env)) return demoOnYourVault(line, io);
+  const root = repositoryRoot();
+  if (!root) {
+    io.stderr(
+      'ap-vault demo: the in-process Vault double ships with the repository checkout, not with the package. ' +
+        'Run `npm start` in a clone, or set VAULT_ADDR, VAULT_ROLE_ID and VAULT_SECRET_ID and name two secrets: ap-vault demo --path <p> --path <q>.',
+    );
+    return ExitCode.USAGE;
+  }
+  return demoOnDouble(root, io);
+}
+
+async function demoOnDouble(root: string, io: CliIo): Promise<ExitCodeValue> {
+  if (io.env.VAULT_ADDR) io.stdout('VAULT_ADDR is set, but VAULT_ROLE_ID and VAULT_SECRET_ID are not: using the in-process Vault double.');
+  const kit = loadRepoTestKit(root);
+  const double = await kit.startDouble();
+  try {
+    io.stdout(`1. Started the Vault double in this process at ${double.url}`);
+    const admin = kit.admin(double);
+    const setup = await kit.provisionAppRole(admin, { approleMount: 'approle', kvMount: 'secret' });
+    const stored = { api_key: `sk_demo_${randomBytes(16).toString('hex')}`, subdomain: `acme-${randomBytes(2).toString('hex')}` };
+    await admin.putKv2(setup.kvMount, 'demo/acme-crm', stored);
+    io.stdout(
+      `2. Provisioned it with the root token: AppRole at auth/${setup.approleMount}, KV v2 at ${setup.kvMount}/, ` +
+        `policy ${setup.policyName} (read ${setup.kvMount}/data/*, read sys/mounts), role ${setup.roleName}; ` +
+        `stored ${setup.kvMount}/data/demo/acme-crm with keys ${Object.keys(stored).join(', ')}`,
+    );
+    const config = { url: double.url, roleId: setup.credentials.roleId, secretId: setup.credentials.secretId };
+    const from = double.requests.length;
+    const paths = { api_key: `${setup.kvMount}/data/demo/acme-crm/api_key`, subdomain: `${setup.kvMount}/data/demo/acme-crm/subdomain` };
+    const code = await scenario(config, { paths, stored }, io, 3);
+    // Server-side log: what really reached Vault, the provisioning (root token) left out.
+    printRequests(io, double.requests.slice(from).filter((r) => !r.admin), 'reached the double');
+    return code;
+  } finally {
+    await double.stop();
+    io.stdout('Stopped the double.');
+  }
+}
+
+async function demoOnYourVault(line: CommandLine, io: CliIo): Promise<ExitCodeValue> {
+  const config = connectionConfig(line, io);
+  if (line.flags.paths.length !== 2) {
+    io.stderr('ap-vault demo: with VAULT_ADDR, VAULT_ROLE_ID and VAULT_SECRET_ID set, the demo reads your Vault and writes nothing: name two secrets, e.g. ap-vault demo --path secret/data/app/api_key --path secret/data/app/user');
+    return ExitCode.USAGE;
+  }
+  io.stdout(`1. Using your Vault at ${config.url} (from flags / VAULT_*); the demo writes nothing to it.`);
+  const [first, second] = line.flags.paths;
+  const sent: RequestCount[] = [];
+  // Client side: every HTTP request this process starts is one to Vault.
+  const onRequest = (message: unknown) => {
+    const request = (message as { request: ClientRequest }).request;
+    sent.push({ method: request.method, path: request.path.split('?')[0] });
+  };
+  subscribe('http.client.request.start', onRequest);
+  try {
+    const code = await scenario(config, { paths: { first, second } }, io, 2);
+    printRequests(io, sent, 'were sent to Vault');
+    return code;
+  } finally {
+    unsubscribe('http.client.request.start', onRequest);
+  }
+}
+
+/** Validate the connection, resolve a piece connection value holding two references, then again from the cache. */
+async function scenario(config: HashicorpVaultConfig, sample: Sample, io: CliIo, step: number): Promise<ExitCodeValue> {
+  const provider = createHashicorpVaultProvider();
+  try {
+    const summary = await provider.validate({ config });
+    io.stdout(
+      `${step}. Validated the connection (what Save does in Platform Admin → Security → Secret Managers): ✓ ${summary.token.type} token, ` +
+        `policies ${summary.token.policies.join(', ')}; KV mounts ${summary.kvMounts.map((m) => `${m.path} (v${m.version})`).join(', ') || '(none)'}`,
+    );
+    const value: CustomAuthConnectionValue = {
+      // The enum's value, without loading its module at start-up (a type-only import).
+      type: 'CUSTOM_AUTH' as CustomAuthConnectionValue['type'],
+      props: { ...referencesTo(sample.paths), region: 'eu-west-1' },
+    };
+    const resolved = await resolveConnectionValue(value, demoContext(config, provider));
+    io.stdout(`${step + 1}. Resolved a CUSTOM_AUTH piece connection value holding two references:`);
+    let mismatches = 0;
+    for (const [prop, text] of Object.entries(value.props)) {
+      const out = String(resolved.props[prop]);
+      if (!(prop in sample.paths)) {
+        io.stdout(`     props.${prop}: ${text} (plain text, unchanged)`);
+        continue;
+      }
+      const expected = sample.stored?.[prop];
+      const verdict = expected === undefined ? '' : expected === out ? ' ✓ the value stored' : ' ✗ NOT the value stored';
+      if (expected !== undefined && expected !== out) mismatches++;
+      io.stdout(`     props.${prop}: ${text} → ${masked(out)}${verdict}`);
+    }
+    for (let i = 0; i < WARM_RESOLVES; i++) await resolveConnectionValue(value, demoContext(config, provider));
+    io.stdout(`${step + 2}. Resolved it ${WARM_RESOLVES} more times: served from the cache, with the token kept.`);
+    return mismatches === 0 ? ExitCode.OK : ExitCode.FAILED;
+  } catch (err) {
+    if (!isActivepiecesError(err)) throw err;
+    io.stdout(`✗ ${humanMessage(err)}`);
+    return exitCodeForError(err);
+  } finally {
+    await provider.close();
+  }
+}
+
+function referencesTo(paths: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(paths).map(([prop, path]) => [prop, formatSecretReference({ connectionId: DEMO_CONNECTION_ID, path })]));
+}
+
+/** What the engine knows at run time: the platform, the project, and the secret-manager connection by id. */
+function demoContext(config: HashicorpVaultConfig, provider: HashicorpVaultProvider): ResolveContext {
+  return {
+    platformId: 'demo-platform',
+    projectId: 'demo-project',
+    providers: [provider],
+    getConnection: (id) =>
+      id === DEMO_CONNECTION_ID
+        ? { id, platformId: 'demo-platform', providerId: SecretManagerProviderId.HASHICORP, scope: SecretManagerConnectionScope.PLATFORM, config }
+        : null,
+  };
+}
+
+function printRequests(io: CliIo, requests: ReadonlyArray<RequestCount>, verb: string): void {
+  const counts = new Map<string, number>();
+  for (const r of requests) {
+    const key = `${r.method.padEnd(4)} ${r.path}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  io.stdout(`Requests that ${verb}: ${requests.length}`);
+  for (const [key, n] of counts) io.stdout(`     ${String(n).padStart(2)} × ${key}`);
+  io.stdout('     (validate: its own login, sys/mounts, revoke; resolving: one login and one read for both keys of the secret, then the cache; closing: revoke)');
+}

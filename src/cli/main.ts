@@ -1,0 +1,75 @@
+import { connectionConfig, parseCommandLine, USAGE, UsageError, type CommandLine } from './args';
+import { ExitCode, ExitCodeValue } from './exit-codes';
+import { masked } from './format';
+import type { CliIo } from './io';
+import { printCheck, printJson } from './report';
+
+/*
+ * The commands' modules (provider, Vault client, Activepieces types) are required when a command
+ * runs, so `--help` and usage errors answer at once.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const commands = {
+  check: () => require('./check') as typeof import('./check'),
+  resolve: () => require('./resolve') as typeof import('./resolve'),
+  demo: () => require('./demo') as typeof import('./demo'),
+  errors: () => require('./error-exit-code') as typeof import('./error-exit-code'),
+  messages: () => require('../errors') as typeof import('../errors'),
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/** `ap-vault` without the process: arguments in, exit code out; every output goes through `io`. */
+export async function main(argv: string[], io: CliIo): Promise<ExitCodeValue> {
+  try {
+    const line = parseCommandLine(argv);
+    if (line.flags.help || line.command === 'help') {
+      io.stdout(USAGE);
+      return ExitCode.OK;
+    }
+    switch (line.command) {
+      case 'check':
+        return await check(line, io);
+      case 'resolve':
+        return await resolve(line, io);
+      case 'demo':
+        return await commands.demo().runDemo(line, io);
+      default:
+        io.stderr(USAGE);
+        return ExitCode.USAGE;
+    }
+  } catch (err) {
+    return reportError(err, argv, io);
+  }
+}
+
+async function check(line: CommandLine, io: CliIo): Promise<ExitCodeValue> {
+  if (line.positionals.length > 0) throw new UsageError(`check takes no arguments (got "${line.positionals[0]}"); to read a value, add --path <path>.`);
+  if (line.flags.paths.length > 1) throw new UsageError('check reads at most one --path.');
+  const report = await commands.check().checkConnection(connectionConfig(line, io), { path: line.flags.paths[0] });
+  if (line.flags.json) printJson(io, { ok: report.exitCode === ExitCode.OK, ...report });
+  else printCheck(report, io);
+  return report.exitCode;
+}
+
+async function resolve(line: CommandLine, io: CliIo): Promise<ExitCodeValue> {
+  const [path, extra] = line.positionals;
+  if (path === undefined) throw new UsageError('resolve needs a path, e.g. ap-vault resolve secret/data/app/db/password');
+  if (extra !== undefined) throw new UsageError('resolve reads one path at a time.');
+  const value = await commands.resolve().resolveOne(connectionConfig(line, io), path);
+  if (line.flags.json) printJson(io, { ok: true, path, length: value.length, ...(line.flags.reveal ? { value } : { masked: true }) });
+  else io.stdout(`${path} = ${line.flags.reveal ? value : masked(value)}`);
+  return ExitCode.OK;
+}
+
+function reportError(err: unknown, argv: string[], io: CliIo): ExitCodeValue {
+  const usage = err instanceof UsageError;
+  const code = usage ? ExitCode.USAGE : commands.errors().exitCodeForError(err);
+  const message = usage ? err.message : commands.messages().humanMessage(err);
+  if (argv.includes('--json')) {
+    printJson(io, { ok: false, exitCode: code, error: message });
+  } else {
+    io.stderr(`ap-vault: ${message}`);
+    if (usage) io.stderr('Run ap-vault --help for usage.');
+  }
+  return code;
+}

@@ -1,0 +1,12 @@
+import type { HashicorpVaultConfig } from '../config';
+import { createHashicorpVaultProvider } from '../provider';
+
+/** Reads one value through the provider, as the engine would; the caller decides how to show it. */
+export async function resolveOne(config: HashicorpVaultConfig, path: string): Promise<string> {
+  const provider = createHashicorpVaultProvider();
+  try {
+    return await provider.resolve({ connectionId: 'ap-vault-resolve', config, path });
+  } finally {
+    await provider.close();
+  }
+}
