@@ -64,13 +64,16 @@ export class VaultSession {
     return { leaseSeconds: auth.lease_duration, policies: auth.token_policies ?? auth.policies ?? [], tokenType: auth.token_type ?? 'service' };
   }
 
-  /** Best-effort revoke-self (batch tokens cannot be revoked, notes §3.3); forgets the token either way. */
+  /**
+   * Best-effort revoke-self (batch tokens cannot be revoked, notes §3.3); forgets the token either
+   * way. One attempt only: disconnect and shutdown must not wait out retries against a failing Vault.
+   */
   async revoke(): Promise<void> {
     const token = this.#token;
     this.#token = undefined;
     if (!token || token.batch || token.usesLeft <= 0 || token.expiresAt <= this.now()) return;
     try {
-      await this.client.send({ method: 'POST', path: 'auth/token/revoke-self', namespace: this.settings.authNamespace, token: token.value });
+      await this.client.send({ method: 'POST', path: 'auth/token/revoke-self', namespace: this.settings.authNamespace, token: token.value }, { maxAttempts: 1 });
     } catch {
       // Best effort: the token expires by itself.
     }

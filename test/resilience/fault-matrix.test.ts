@@ -328,3 +328,15 @@ describe('Vault down (connection refused at the TCP level)', () => {
     }
   });
 });
+
+describe('best-effort token revocation', () => {
+  it.each(['disconnect', 'close'] as const)('%s tries revoke-self once against a failing Vault, and returns', async (op) => {
+    const fx = await fixture();
+    provider = createHashicorpVaultProvider({ retry: FAST_RETRY });
+    await expect(provider.resolve({ connectionId: 'c1', config: fx.config, path: fx.path })).resolves.toBe('v1');
+    target.double.faults.add({ kind: 'status', status: 503, match: { path: '/v1/auth/token/revoke-self' } });
+    target.double.clearRequests();
+    await (op === 'disconnect' ? provider.disconnect({ connectionId: 'c1' }) : provider.close());
+    expect(target.double.count({ method: 'POST', path: '/v1/auth/token/revoke-self' })).toBe(1);
+  });
+});
