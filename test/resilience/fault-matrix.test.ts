@@ -14,6 +14,9 @@ import { CapturingLogger } from '../support/capturing-logger';
 import { provisionAppRole, RoleOptions } from '../support/vault-admin';
 import { startDouble, VaultTarget } from '../support/vault-target';
 
+/** What the secret holds before the stale op's change, and after it. */
+const OLD = 'value-before-the-fault';
+const NEW = 'value-after-the-fault';
 const FAST_RETRY: Partial<RetryPolicy> = { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 4 };
 const CONNECTION_FAILED = ErrorCode.SECRET_MANAGER_CONNECTION_FAILED;
 const GET_SECRET_FAILED = ErrorCode.SECRET_MANAGER_GET_SECRET_FAILED;
@@ -241,7 +244,7 @@ afterEach(async () => {
 
 async function fixture(role?: RoleOptions): Promise<Fixture> {
   const setup = await provisionAppRole(target.admin, { role });
-  await target.admin.putKv2(setup.kvMount, 'app/cfg', { key: 'v1' });
+  await target.admin.putKv2(setup.kvMount, 'app/cfg', { key: OLD });
   // Cache TTL 0: the value is stale the moment it is read, so stale-if-error applies at once.
   const config: HashicorpVaultConfig = {
     url: target.url, roleId: setup.credentials.roleId, secretId: setup.credentials.secretId, appRoleMount: setup.approleMount,
@@ -264,11 +267,11 @@ describe('fault matrix', () => {
     const fx = await fixture(row.role);
     const logger = new CapturingLogger();
     provider = createHashicorpVaultProvider({ logger, retry: { ...FAST_RETRY, ...row.retry } });
-    let fresh = 'v1';
+    let fresh = OLD;
     if (op === 'resolve-stale') {
-      await expect(provider.resolve({ connectionId: 'c1', config: fx.config, path: fx.path })).resolves.toBe('v1');
-      await target.admin.putKv2(fx.setup.kvMount, 'app/cfg', { key: 'v2' });
-      fresh = 'v2';
+      await expect(provider.resolve({ connectionId: 'c1', config: fx.config, path: fx.path })).resolves.toBe(OLD);
+      await target.admin.putKv2(fx.setup.kvMount, 'app/cfg', { key: NEW });
+      fresh = NEW;
       await new Promise((r) => setTimeout(r, 5)); // past the 0 s cache TTL
     }
     target.double.clearRequests();
@@ -284,11 +287,11 @@ describe('fault matrix', () => {
       expect(isActivepiecesError(err)).toBe(true);
       expect(err).toMatchObject({ error: { code: expected.code, params: { message: expect.stringMatching(expected.message) } } });
     } else {
-      expect(result).toEqual({ value: expected.outcome === 'stale' ? 'v1' : fresh });
+      expect(result).toEqual({ value: expected.outcome === 'stale' ? OLD : fresh });
     }
     const staleWarnings = logger.find(/stale-if-error/, 'warn');
     expect(staleWarnings).toHaveLength(expected.outcome === 'stale' ? 1 : 0);
-    for (const line of staleWarnings) expect(JSON.stringify(line)).not.toMatch(/v1|v2/);
+    for (const line of staleWarnings) expect(JSON.stringify(line)).not.toMatch(/value-(before|after)-the-fault/);
     expect(attemptsAt(fx)).toMatchObject(expected.attempts);
     row.logged?.(logger);
   });
@@ -311,16 +314,16 @@ describe('Vault down (connection refused at the TCP level)', () => {
     const own = await startDouble();
     try {
       const setup = await provisionAppRole(own.admin);
-      await own.admin.putKv2(setup.kvMount, 'app/cfg', { key: 'v1' });
+      await own.admin.putKv2(setup.kvMount, 'app/cfg', { key: OLD });
       const config = { url: own.url, roleId: setup.credentials.roleId, secretId: setup.credentials.secretId, appRoleMount: setup.approleMount, cacheTtlSeconds: 0 };
       const logger = new CapturingLogger();
       provider = createHashicorpVaultProvider({ logger, retry: FAST_RETRY });
       const path = `${setup.kvMount}/data/app/cfg/key`;
-      await expect(provider.resolve({ connectionId: 'c1', config, path })).resolves.toBe('v1');
+      await expect(provider.resolve({ connectionId: 'c1', config, path })).resolves.toBe(OLD);
       await own.stop();
       await new Promise((r) => setTimeout(r, 5));
       logger.clear();
-      await expect(provider.resolve({ connectionId: 'c1', config, path })).resolves.toBe('v1');
+      await expect(provider.resolve({ connectionId: 'c1', config, path })).resolves.toBe(OLD);
       expect(attemptsLogged(logger)).toBe(3);
       expect(logger.find(/stale-if-error/, 'warn')).toHaveLength(1);
     } finally {
@@ -333,7 +336,7 @@ describe('best-effort token revocation', () => {
   it.each(['disconnect', 'close'] as const)('%s tries revoke-self once against a failing Vault, and returns', async (op) => {
     const fx = await fixture();
     provider = createHashicorpVaultProvider({ retry: FAST_RETRY });
-    await expect(provider.resolve({ connectionId: 'c1', config: fx.config, path: fx.path })).resolves.toBe('v1');
+    await expect(provider.resolve({ connectionId: 'c1', config: fx.config, path: fx.path })).resolves.toBe(OLD);
     target.double.faults.add({ kind: 'status', status: 503, match: { path: '/v1/auth/token/revoke-self' } });
     target.double.clearRequests();
     await (op === 'disconnect' ? provider.disconnect({ connectionId: 'c1' }) : provider.close());

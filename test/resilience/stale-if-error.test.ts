@@ -12,6 +12,9 @@ import { provisionAppRole } from '../support/vault-admin';
 import { startDouble, VaultTarget } from '../support/vault-target';
 
 const TTL_S = 60;
+/** The value read before Vault failed, and the one written meanwhile. */
+const OLD = 'value-read-before-the-failure';
+const NEW = 'value-written-meanwhile';
 const FAST_RETRY = { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 };
 
 let target: VaultTarget & { double: VaultDouble };
@@ -47,9 +50,9 @@ async function start(options: { staleIfErrorSeconds?: number } = {}): Promise<vo
   clock = Date.parse('2030-01-01T00:00:00Z');
   logger = new CapturingLogger();
   provider = createHashicorpVaultProvider({ logger, now: () => clock, retry: FAST_RETRY, ...options });
-  await target.admin.putKv2(setup.kvMount, 'app/cfg', { key: 'old' });
-  await expect(resolve()).resolves.toBe('old');
-  await target.admin.putKv2(setup.kvMount, 'app/cfg', { key: 'new' });
+  await target.admin.putKv2(setup.kvMount, 'app/cfg', { key: OLD });
+  await expect(resolve()).resolves.toBe(OLD);
+  await target.admin.putKv2(setup.kvMount, 'app/cfg', { key: NEW });
   target.double.clearRequests();
   logger.clear();
 }
@@ -64,7 +67,7 @@ it('serves the cached value, without asking Vault, while its TTL lasts', async (
   await start();
   vaultFails();
   advance(TTL_S - 1);
-  await expect(resolve()).resolves.toBe('old');
+  await expect(resolve()).resolves.toBe(OLD);
   expect(reads()).toBe(0);
 });
 
@@ -72,9 +75,9 @@ it(`serves the stale value for ${DEFAULT_STALE_IF_ERROR_SECONDS} s after the TTL
   await start();
   vaultFails();
   advance(TTL_S + 1);
-  await expect(resolve()).resolves.toBe('old');
+  await expect(resolve()).resolves.toBe(OLD);
   advance(DEFAULT_STALE_IF_ERROR_SECONDS - 2);
-  await expect(resolve()).resolves.toBe('old');
+  await expect(resolve()).resolves.toBe(OLD);
   advance(2);
   await expect(resolve()).rejects.toMatchObject(unavailable);
 });
@@ -83,7 +86,7 @@ it('the window follows staleIfErrorSeconds, and 0 turns stale-if-error off', asy
   await start({ staleIfErrorSeconds: 30 });
   vaultFails();
   advance(TTL_S + 29);
-  await expect(resolve()).resolves.toBe('old');
+  await expect(resolve()).resolves.toBe(OLD);
   advance(2);
   await expect(resolve()).rejects.toMatchObject(unavailable);
   await provider.close();
@@ -98,22 +101,22 @@ it('says so in a warning without the value, and asks Vault again every few secon
   await start();
   vaultFails();
   advance(TTL_S + 10);
-  await expect(resolve()).resolves.toBe('old');
+  await expect(resolve()).resolves.toBe(OLD);
   const [warning, ...more] = logger.find(/stale-if-error/);
   expect(more).toHaveLength(0);
   expect(warning.level).toBe('warn');
   expect(warning.fields).toMatchObject({ connectionId: 'c1', ageSeconds: TTL_S + 10 });
-  expect(JSON.stringify(warning)).not.toContain('old');
+  expect(JSON.stringify(warning)).not.toContain(OLD);
   const readsWhileFailing = reads();
   expect(readsWhileFailing).toBe(FAST_RETRY.maxAttempts);
 
   advance(1);
-  await expect(resolve()).resolves.toBe('old');
+  await expect(resolve()).resolves.toBe(OLD);
   expect(reads()).toBe(readsWhileFailing);
 
   target.double.faults.clear();
   advance(5);
-  await expect(resolve()).resolves.toBe('new');
+  await expect(resolve()).resolves.toBe(NEW);
   expect(reads()).toBe(readsWhileFailing + 1);
 });
 
@@ -157,7 +160,7 @@ it('never for an edited config of the same connection', async () => {
   await start();
   vaultFails();
   advance(TTL_S + 1);
-  await expect(resolve({ ...config, namespace: '', appRoleMount: `${setup.approleMount}/` })).resolves.toBe('old'); // same values, normalised: same fingerprint
+  await expect(resolve({ ...config, namespace: '', appRoleMount: `${setup.approleMount}/` })).resolves.toBe(OLD); // same values, normalised: same fingerprint
   const secretId = await target.admin.newSecretId(setup.approleMount, setup.roleName);
   await expect(resolve({ ...config, secretId })).rejects.toMatchObject({ error: { code: ErrorCode.SECRET_MANAGER_CONNECTION_FAILED } });
 });
@@ -167,5 +170,5 @@ it('never for another connection with the same config', async () => {
   vaultFails();
   advance(TTL_S + 1);
   await expect(resolve(config, 'c2')).rejects.toMatchObject({ error: { code: ErrorCode.SECRET_MANAGER_CONNECTION_FAILED } });
-  await expect(resolve(config, 'c1')).resolves.toBe('old');
+  await expect(resolve(config, 'c1')).resolves.toBe(OLD);
 });
