@@ -22,6 +22,8 @@ export interface SecretCacheOptions {
 
 interface FetchContext {
   ttlMs: number;
+  /** The cache's generation when the read started; a drop since then forbids serving stale. */
+  generation: number;
   load: () => Promise<SecretData>;
   log: Logger;
 }
@@ -37,6 +39,12 @@ const SEP = '\u0000';
  */
 export class SecretCache {
   private readonly lru: LRUCache<string, CachedSecret, FetchContext>;
+  /**
+   * Bumped by every drop and clear. A read that began before an invalidate or disconnect and then
+   * fails must not bring back the value that was dropped meanwhile. (One counter for all
+   * connections: at worst an unrelated in-flight read misses one stale serve.)
+   */
+  private generation = 0;
 
   constructor(private readonly options: SecretCacheOptions) {
     this.lru = new LRUCache<string, CachedSecret, FetchContext>({
@@ -74,13 +82,18 @@ export class SecretCache {
    * still bridges a failing Vault.
    */
   async fetch(key: string, ttlMs: number, load: () => Promise<SecretData>, log: Logger): Promise<CachedSecret> {
-    const value = await this.lru.fetch(key, { context: { ttlMs, load, log }, allowStale: false, forceRefresh: ttlMs === 0 });
+    const value = await this.lru.fetch(key, {
+      context: { ttlMs, load, log, generation: this.generation },
+      allowStale: false,
+      forceRefresh: ttlMs === 0,
+    });
     // fetchMethod never resolves undefined, and a rejection has thrown above.
     return value as CachedSecret;
   }
 
   /** Drops every entry of a connection (all its fingerprints); stale ones too, so none is served after. */
   dropConnection(connectionId: string): void {
+    this.generation++;
     const prefix = `${connectionId}${SEP}`;
     for (const key of [...this.lru.keys()]) {
       if (key.startsWith(prefix)) this.lru.delete(key);
@@ -88,6 +101,7 @@ export class SecretCache {
   }
 
   clear(): void {
+    this.generation++;
     this.lru.clear();
   }
 
@@ -102,7 +116,8 @@ export class SecretCache {
       fetchOptions.ttl = Math.max(1, ctx.ttlMs);
       return { data, fetchedAt: this.options.now(), ttlMs: ctx.ttlMs };
     } catch (err) {
-      const serveFor = stale && isTransientFailure(err) ? this.staleWindowLeft(stale, ctx.ttlMs) : 0;
+      const dropped = ctx.generation !== this.generation;
+      const serveFor = stale && !dropped && isTransientFailure(err) ? this.staleWindowLeft(stale, ctx.ttlMs) : 0;
       if (serveFor <= 0) throw err;
       fetchOptions.ttl = Math.min(serveFor, STALE_RECHECK_MS);
       ctx.log.warn({ ageSeconds: Math.round((this.options.now() - stale!.fetchedAt) / 1000) }, 'vault: unavailable; serving the last value read (stale-if-error)');

@@ -14,8 +14,11 @@ export interface ConnectionState {
   readonly client: VaultClient;
   readonly session: VaultSession;
   readonly logger: Logger;
-  /** The raw config it was built from, to tell an edited connection from the same one. */
-  readonly raw: HashicorpVaultConfig;
+  /**
+   * Whether `config` has the values this state was built from (an edited connection does not).
+   * A closure over a copy, so no dump of the state shows the Role ID or Secret ID.
+   */
+  readonly builtFrom: (config: HashicorpVaultConfig) => boolean;
   /** KV mounts discovered for this connection; `complete` when read from sys/mounts. */
   mounts?: { table: Map<string, MountInfo>; complete: boolean };
   discovering?: Promise<void>;
@@ -31,6 +34,10 @@ export interface LocatedPath {
 
 /** Paths remembered per connection; beyond this the memo restarts (a flow never has this many). */
 export const MAX_LOCATED_PATHS = 10_000;
+
+function sameConfigAs(copy: HashicorpVaultConfig): (config: HashicorpVaultConfig) => boolean {
+  return (config) => sameConfig(copy, config);
+}
 
 /**
  * Same config values (the engine may hand us a new object on every call). Field by field rather
@@ -71,7 +78,7 @@ export function createConnectionState(
     client,
     session: new VaultSession(client, settings, now, logger),
     logger,
-    raw: { ...raw },
+    builtFrom: sameConfigAs({ ...raw }),
     located: new Map(),
   };
 }

@@ -4,7 +4,7 @@ import { turnClock } from './turn-clock';
 import type { HashicorpVaultConfig } from './config';
 import { parseVaultConfig } from './config';
 import {
-  ConnectionState, createConnectionState, LocatedPath, MAX_LOCATED_PATHS, requestLogger, sameConfig,
+  ConnectionState, createConnectionState, LocatedPath, MAX_LOCATED_PATHS, requestLogger,
 } from './connection-state';
 import { getSecretFailed, validationFailed } from './errors';
 import type { Logger } from './logger';
@@ -130,7 +130,7 @@ class VaultProvider implements HashicorpVaultProvider {
 
   resolveFromCache({ connectionId, config, path }: ResolveInput): string | undefined {
     const state = this.connections.get(connectionId);
-    if (!state || !sameConfig(state.raw, config)) return undefined;
+    if (!state?.builtFrom(config)) return undefined;
     const known = state.located.get(path);
     return known && this.cachedValue(known, path);
   }
@@ -161,7 +161,7 @@ class VaultProvider implements HashicorpVaultProvider {
   /** The state for a connection id; an edited config gets a new one (new login, new cache keys). */
   private stateFor(connectionId: string, config: HashicorpVaultConfig): ConnectionState {
     const current = this.connections.get(connectionId);
-    if (current && sameConfig(current.raw, config)) return current;
+    if (current?.builtFrom(config)) return current;
     if (typeof connectionId !== 'string' || connectionId.trim() === '') throw validationFailed('A connection id is required.');
     const next = createConnectionState(connectionId, config, this.clientOptions, this.now, this.logger);
     this.connections.set(connectionId, next);

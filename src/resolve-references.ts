@@ -72,6 +72,7 @@ export async function resolveSecretReferences<T>(value: T, context: ResolveConte
   const holes: Hole[] = [];
   const walk: Walk = { holes, walkArrays: context.walkArrays ?? true };
   const root: Record<string, unknown> = {};
+  // Through visit, so that a bare reference string (no object around it) is resolved too.
   root.value = visit(value, root, 'value', undefined, walk, 0);
   if (holes.length === 0) return root.value as T;
   const lookup = lookUpConnections(holes, context);
@@ -230,20 +231,31 @@ function failureFor(err: unknown, hole: Hole, context: ResolveContext): Activepi
 /** Fails closed: unknown id, another platform, or a project the connection does not list. */
 function checkScope(id: string, connection: SecretManagerConnection | null | undefined, context: ResolveContext): SecretManagerConnection {
   if (!connection) throw getSecretFailed(`Secret manager connection "${id}" does not exist.`, { connectionId: id });
+  // The provider caches by connection.id: a lookup that answers with another connection must not
+  // let this reference read (or be served) that connection's values.
+  if (connection.id !== id) throw getSecretFailed(`Secret manager connection "${id}" was not found (the lookup returned another connection).`, { connectionId: id });
+  if (!nonEmpty(context.platformId)) {
+    throw getSecretFailed(`Secret manager connection "${id}" cannot be used: this call names no platform.`, { connectionId: id });
+  }
   if (connection.platformId !== context.platformId) {
     throw getSecretFailed(`Secret manager connection "${id}" belongs to another platform.`, { connectionId: id });
   }
   if (connection.scope === SecretManagerConnectionScope.PROJECT) {
-    if (!context.projectId) {
+    if (!nonEmpty(context.projectId)) {
       throw getSecretFailed(`Secret manager connection "${id}" is limited to some projects, and this call names no project.`, { connectionId: id });
     }
-    if (!(connection.projectIds ?? []).includes(context.projectId)) {
+    // An array only: on a string, includes() would match any substring of it.
+    if (!Array.isArray(connection.projectIds) || !connection.projectIds.includes(context.projectId)) {
       throw getSecretFailed(`Secret manager connection "${id}" is not available to project "${context.projectId}".`, { connectionId: id });
     }
   } else if (connection.scope !== SecretManagerConnectionScope.PLATFORM) {
     throw getSecretFailed(`Secret manager connection "${id}" has an unknown scope.`, { connectionId: id });
   }
   return connection;
+}
+
+function nonEmpty(value: unknown): value is string {
+  return typeof value === 'string' && value.trim() !== '';
 }
 
 function providerFor(connection: SecretManagerConnection, context: ResolveContext): SecretResolvingProvider {

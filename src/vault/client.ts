@@ -69,11 +69,12 @@ export class VaultClient {
     Object.assign(this.vault, { handleVaultResponse: (res: RawResponse) => res });
   }
 
-  send(request: VaultRequest): Promise<VaultResponse> {
+  /** `retry` overrides the connection's policy for this request (e.g. one attempt for a best-effort call). */
+  send(request: VaultRequest, retry?: Partial<RetryPolicy>): Promise<VaultResponse> {
     return withRetries(
       () => this.sendOnce(request),
       (res): AttemptOutcome => ({ status: res.status, retryAfterSeconds: res.retryAfterSeconds }),
-      this.options.retry,
+      retry ? { ...this.options.retry, ...retry } : this.options.retry,
       this.options.clock,
       ({ attempt, delayMs, outcome }) =>
         this.options.onRetry?.({

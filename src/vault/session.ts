@@ -38,7 +38,8 @@ export function refreshMarginMs(leaseMs: number): number {
  * fresh login.
  */
 export class VaultSession {
-  private token: Token | undefined;
+  // A private field: util.inspect and JSON never reach it, so the token never shows in a dump.
+  #token: Token | undefined;
   private refreshing: Promise<void> | undefined;
 
   constructor(
@@ -65,13 +66,16 @@ export class VaultSession {
     return { leaseSeconds: auth.lease_duration, policies: auth.token_policies ?? auth.policies ?? [], tokenType: auth.token_type ?? 'service' };
   }
 
-  /** Best-effort revoke-self (batch tokens cannot be revoked, notes §3.3); forgets the token either way. */
+  /**
+   * Best-effort revoke-self (batch tokens cannot be revoked, notes §3.3); forgets the token either
+   * way. One attempt only: disconnect and shutdown must not wait out retries against a failing Vault.
+   */
   async revoke(): Promise<void> {
-    const token = this.token;
-    this.token = undefined;
+    const token = this.#token;
+    this.#token = undefined;
     if (!token || token.batch || token.usesLeft <= 0 || token.expiresAt <= this.now()) return;
     try {
-      await this.client.send({ method: 'POST', path: 'auth/token/revoke-self', namespace: this.settings.authNamespace, token: token.value });
+      await this.client.send({ method: 'POST', path: 'auth/token/revoke-self', namespace: this.settings.authNamespace, token: token.value }, { maxAttempts: 1 });
     } catch {
       // Best effort: the token expires by itself.
     }
@@ -82,7 +86,7 @@ export class VaultSession {
     // the margin must still be used, or we would log in forever.
     let margin = true;
     for (let barren = 0; barren <= MAX_BARREN_REFRESHES; ) {
-      const t = this.token;
+      const t = this.#token;
       if (t && t.usesLeft > 0 && this.now() < t.expiresAt - (margin ? refreshMarginMs(t.leaseMs) : 0)) {
         t.usesLeft -= 1;
         return t;
@@ -92,18 +96,18 @@ export class VaultSession {
       margin = false;
       // Waiters sharing a token with few uses (num_uses) may find it used up by the others: that
       // is progress, and they queue for the next one. Only a token nobody could use counts.
-      const fresh = this.token;
+      const fresh = this.#token;
       if (!fresh || fresh.usesLeft === fresh.initialUses) barren++;
     }
     throw connectionFailed(`Could not keep a usable Vault token for ${this.settings.url}: every new token was used up or expired at once. Check the role's token_num_uses and token_ttl.`);
   }
 
   private drop(token: Token): void {
-    if (this.token === token) this.token = undefined;
+    if (this.#token === token) this.#token = undefined;
   }
 
   private async refresh(log: Logger): Promise<void> {
-    const t = this.token;
+    const t = this.#token;
     if (t && t.renewable && t.usesLeft > 1 && this.now() < t.expiresAt && (await this.renew(t, log))) return;
     await this.login(log);
   }
@@ -128,7 +132,7 @@ export class VaultSession {
     const auth = res.body?.auth as LoginAuth | undefined;
     if (res.status !== 200 || !auth?.client_token) throw loginFailed(res, this.settings, await this.diagnoseLogin(res));
     const leaseMs = Number(auth.lease_duration ?? 0) * 1000;
-    this.token = {
+    this.#token = {
       value: auth.client_token,
       expiresAt: leaseMs > 0 ? this.now() + leaseMs : Infinity,
       renewable: auth.renewable === true,

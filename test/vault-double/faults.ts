@@ -25,7 +25,7 @@ const KINDS = new Set(['refuse', 'delay', 'hang', 'reset', 'status']);
 const DEFAULT_SEED = 0x5eed;
 
 /** mulberry32: small, fast, good enough for test randomness. */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

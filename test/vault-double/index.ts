@@ -7,6 +7,7 @@ import { DoubleState } from './state';
 import { generateTlsMaterial } from './tls';
 
 export type { FaultInjector, FaultRule } from './faults';
+export { mulberry32 } from './faults';
 
 export interface VaultDoubleOptions {
   /** serve HTTPS with a self-signed CA generated at start-up */
@@ -109,6 +110,18 @@ export class VaultDouble {
   /** every non-root token becomes invalid (⇒ 403 invalid-token body, notes §3.4) */
   revokeAllTokens(): void {
     this.state.revokeAllTokens();
+  }
+
+  /**
+   * Every client token and accessor the double has issued (logins, renewals, token creates),
+   * alive or not, the root token excepted: a test can assert none of them shows up in a log line
+   * or an error.
+   */
+  issuedTokens(): string[] {
+    return this.state.tokens
+      .all()
+      .filter((e) => e.id !== this.rootToken)
+      .flatMap((e) => (e.accessor ? [e.id, e.accessor] : [e.id]));
   }
 
   setLatency(ms: number): void {

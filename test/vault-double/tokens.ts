@@ -106,6 +106,11 @@ export class TokenStore {
     for (const child of this.tokens.values()) if (child.parent === e.id && !child.revoked) this.revoke(child);
   }
 
+  /** Every token ever issued, revoked and expired ones included (for leak checks). */
+  all(): TokenEntry[] {
+    return [...this.tokens.values()];
+  }
+
   revokeWhere(predicate: (e: TokenEntry) => boolean): void {
     for (const e of this.tokens.values()) if (predicate(e)) this.revoke(e);
   }
