@@ -8,6 +8,7 @@ import { VaultDouble } from '../vault-double';
 import { provisionAppRole } from '../support/vault-admin';
 import { ManualClock, manualClock, vaultCounts, VaultCounts } from '../support/vault-counts';
 import { startDouble, VaultTarget } from '../support/vault-target';
+import { connectionConfig } from '../support/fixtures';
 
 const MINUTE = 60_000;
 
@@ -24,7 +25,7 @@ beforeAll(async () => {
   // Tokens outlive every clock jump below, so only the cache decides when Vault is read.
   const setup = await provisionAppRole(target.admin, { role: { token_ttl: '24h', token_max_ttl: '24h' } });
   kvMount = setup.kvMount;
-  config = { url: target.url, roleId: setup.credentials.roleId, secretId: setup.credentials.secretId, appRoleMount: setup.approleMount };
+  config = connectionConfig(target.url, setup);
   for (let i = 0; i < 4; i++) await target.admin.putKv2(kvMount, `s${i}`, { v: `value-${i}` });
   counts = vaultCounts(target.double, kvMount);
 });

@@ -6,9 +6,9 @@
 import { createHashicorpVaultProvider, HashicorpVaultConfig, HashicorpVaultProvider, resolveSecretReferences, SecretManagerConnection } from '../../src';
 import { ErrorCode, SecretManagerConnectionScope, SecretManagerProviderId } from '../../src/activepieces';
 import { VaultDouble } from '../vault-double';
-import { provisionAppRole } from '../support/vault-admin';
 import { vaultCounts, VaultCounts } from '../support/vault-counts';
-import { startDouble, VaultTarget } from '../support/vault-target';
+import type { VaultTarget } from '../support/vault-target';
+import { startProvisionedDouble } from '../support/fixtures';
 
 const SECRETS = 5;
 
@@ -19,10 +19,7 @@ let counts: VaultCounts;
 let provider: HashicorpVaultProvider;
 
 beforeAll(async () => {
-  target = await startDouble();
-  const setup = await provisionAppRole(target.admin);
-  kvMount = setup.kvMount;
-  config = { url: target.url, roleId: setup.credentials.roleId, secretId: setup.credentials.secretId, appRoleMount: setup.approleMount };
+  ({ target, kvMount, config } = await startProvisionedDouble());
   for (let i = 0; i < SECRETS; i++) await target.admin.putKv2(kvMount, `app/s${i}`, { user: `user-${i}`, password: `password-${i}` });
   counts = vaultCounts(target.double, kvMount);
 });

@@ -9,6 +9,7 @@ import { VaultDouble } from '../vault-double';
 import { provisionAppRole, RoleOptions } from '../support/vault-admin';
 import { ManualClock, manualClock, vaultCounts, VaultCounts } from '../support/vault-counts';
 import { startDouble, VaultTarget } from '../support/vault-target';
+import { connectionConfig } from '../support/fixtures';
 
 const MINUTE = 60_000;
 
@@ -38,7 +39,7 @@ async function fixture(role: RoleOptions, secrets = 1): Promise<Fixture> {
   for (let i = 0; i < secrets; i++) await target.admin.putKv2(setup.kvMount, `s${i}`, { v: `value-${i}` });
   target.double.clearRequests();
   return {
-    config: { url: target.url, roleId: setup.credentials.roleId, secretId: setup.credentials.secretId, appRoleMount: setup.approleMount },
+    config: connectionConfig(target.url, setup),
     counts: vaultCounts(target.double, setup.kvMount),
     path: (secret, key = 'v') => `${setup.kvMount}/data/${secret}/${key}`,
   };

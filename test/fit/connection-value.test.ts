@@ -14,6 +14,7 @@ import { ErrorCode, SecretManagerConnectionScope, SecretManagerProviderId } from
 import type { VaultDouble } from '../vault-double';
 import { provisionAppRole } from '../support/vault-admin';
 import { startDouble, VaultTarget } from '../support/vault-target';
+import { connectionConfig } from '../support/fixtures';
 
 let target: VaultTarget & { double: VaultDouble };
 let setup: Awaited<ReturnType<typeof provisionAppRole>>;
@@ -34,7 +35,7 @@ function context(patch: Partial<ResolveContext> = {}): ResolveContext {
 beforeAll(async () => {
   target = await startDouble();
   setup = await provisionAppRole(target.admin);
-  config = { url: target.url, roleId: setup.credentials.roleId, secretId: setup.credentials.secretId, appRoleMount: setup.approleMount };
+  config = connectionConfig(target.url, setup);
   await target.admin.putKv2(setup.kvMount, 'app', {
     token: 'tok-1', user: 'svc-user', password: 'pw-2', client_id: 'cid-3', client_secret: 'csec-4', access: 'at-5', refresh: 'rt-6', host: 'db.internal',
   });

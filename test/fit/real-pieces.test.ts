@@ -20,6 +20,7 @@ import { SecretManagerConnectionScope, SecretManagerProviderId } from '../../src
 import type { VaultDouble } from '../vault-double';
 import { provisionAppRole } from '../support/vault-admin';
 import { startDouble, VaultTarget } from '../support/vault-target';
+import { connectionConfig } from '../support/fixtures';
 import { loadPublishedPiece, problemsAgainstAuth, PublishedPiece } from './published-pieces';
 
 const VAULT_CONNECTION = 'vault-prod';
@@ -52,7 +53,7 @@ beforeAll(async () => {
   await target.admin.putKv2(setup.kvMount, 'totalcms', { domain: totalCms.url, license: STORED.license, old_license: 'tcms-revoked-0000' });
   await target.admin.putKv2(setup.kvMount, 'pdfcrowd', { username: STORED.pdfcrowdUser, api_key: STORED.pdfcrowdKey });
   provider = createHashicorpVaultProvider();
-  const config = { url: target.url, roleId: setup.credentials.roleId, secretId: setup.credentials.secretId, appRoleMount: setup.approleMount };
+  const config = connectionConfig(target.url, setup);
   context = {
     platformId: 'plat-1',
     projectId: 'proj-1',

@@ -7,6 +7,7 @@ import { createHashicorpVaultProvider, HashicorpVaultConfig, HashicorpVaultProvi
 import { ErrorCode, SecretManagerConnectionScope, SecretManagerProviderId } from '../../src/activepieces';
 import { provisionAppRole, uniqueName } from '../support/vault-admin';
 import { realVaultConfigured, startContractTarget, startDouble, VaultTarget } from '../support/vault-target';
+import { connectionConfig } from '../support/fixtures';
 
 const targets: Array<[string, () => Promise<VaultTarget>]> = [['Vault double', () => startDouble()]];
 if (realVaultConfigured()) targets.push(['real Vault (VAULT_ADDR)', startContractTarget]);
@@ -22,7 +23,7 @@ describe.each(targets)('contract against %s', (_name, start) => {
     target = await start();
     const setup = await provisionAppRole(target.admin);
     kvMount = setup.kvMount;
-    config = { url: target.url, roleId: setup.credentials.roleId, secretId: setup.credentials.secretId, appRoleMount: setup.approleMount };
+    config = connectionConfig(target.url, setup);
     await target.admin.putKv2(kvMount, 'mysec', { api_key: 'k-123', empty: '' });
     await target.admin.putKv2(kvMount, 'app/db', { user: 'svc', password: 'p@ss' });
   });

@@ -6,6 +6,7 @@ import { ErrorCode, SecretManagerConnectionScope, SecretManagerProviderId } from
 import { unusedLocalUrl, VaultDouble } from '../vault-double';
 import { provisionAppRole } from '../support/vault-admin';
 import { startDouble, VaultTarget } from '../support/vault-target';
+import { connectionConfig } from '../support/fixtures';
 
 let target: VaultTarget & { double: VaultDouble };
 let setup: Awaited<ReturnType<typeof provisionAppRole>>;
@@ -18,7 +19,7 @@ const reads = () => target.double.count({ method: 'GET', path: new RegExp(`^/v1/
 beforeAll(async () => {
   target = await startDouble();
   setup = await provisionAppRole(target.admin);
-  config = { url: target.url, roleId: setup.credentials.roleId, secretId: setup.credentials.secretId, appRoleMount: setup.approleMount };
+  config = connectionConfig(target.url, setup);
   await target.admin.putKv2(setup.kvMount, 'app/db', { user: 'svc', password: 'p@ss' });
   await target.admin.putKv2(setup.kvMount, 'app/api', { key: 'k-1' });
 });

@@ -10,8 +10,8 @@ import { ErrorCode, SecretManagerConnectionScope, SecretManagerProviderId } from
 import { isActivepiecesError } from '../../src/errors';
 import { VaultDouble } from '../vault-double';
 import { CapturingLogger } from '../support/capturing-logger';
-import { provisionAppRole } from '../support/vault-admin';
-import { startDouble, VaultTarget } from '../support/vault-target';
+import type { VaultTarget } from '../support/vault-target';
+import { startProvisionedDouble } from '../support/fixtures';
 
 let target: VaultTarget & { double: VaultDouble };
 let kvMount: string;
@@ -19,10 +19,7 @@ let config: HashicorpVaultConfig;
 let provider: HashicorpVaultProvider;
 
 beforeAll(async () => {
-  target = await startDouble();
-  const setup = await provisionAppRole(target.admin);
-  kvMount = setup.kvMount;
-  config = { url: target.url, roleId: setup.credentials.roleId, secretId: setup.credentials.secretId, appRoleMount: setup.approleMount };
+  ({ target, kvMount, config } = await startProvisionedDouble());
   await target.admin.putKv2(kvMount, 'app/api', { key: 'api-key-value', user: 'service-user-value' });
 });
 afterAll(async () => target.stop());

@@ -14,6 +14,7 @@ import { isActivepiecesError } from '../../src/errors';
 import { LoggedRequest, VaultDouble } from '../vault-double';
 import { provisionAppRole } from '../support/vault-admin';
 import { startDouble, VaultTarget } from '../support/vault-target';
+import { connectionConfig } from '../support/fixtures';
 import { anyPathInput, plausiblePath } from './adversarial-input';
 
 const SAMPLED = 300;
@@ -51,7 +52,7 @@ beforeAll(async () => {
     await target.admin.enableKv('secret', 2, ns);
     await target.admin.putKv2('secret', 'app', { key: `${ns}-v2` }, ns);
   }
-  full = { url: target.url, roleId: setup.credentials.roleId, secretId: setup.credentials.secretId, appRoleMount: setup.approleMount };
+  full = connectionConfig(target.url, setup);
   // This role may not read sys/mounts, so discovery goes through the sys/internal/ui/mounts probe.
   const limited = await target.admin.createRole(setup.approleMount, 'nomounts', { token_policies: ['nomounts'] });
   await target.admin.writePolicy('nomounts', 'path "secret/data/*" { capabilities = ["read"] }\npath "legacy/*" { capabilities = ["read"] }');

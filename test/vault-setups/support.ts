@@ -2,7 +2,6 @@
  * Shared by the vault-setups suites: how a failure is asserted (code AND message), and what
  * reached the Vault double (the provider's own requests, not the admin's set-up).
  */
-import type { HashicorpVaultConfig } from '../../src';
 import type { LoggedRequest, VaultDouble } from '../vault-double';
 import type { AppRoleCredentials } from '../support/vault-admin';
 
@@ -40,9 +39,7 @@ function describe(r: LoggedRequest): string {
   return `${r.method} ${r.path}${query}${r.namespace ? ` @${r.namespace}` : ''}`;
 }
 
-export function configOf(url: string, credentials: AppRoleCredentials, extra: Partial<HashicorpVaultConfig> = {}): HashicorpVaultConfig {
-  return { url, roleId: credentials.roleId, secretId: credentials.secretId, ...extra };
-}
+export { configOf } from '../support/fixtures';
 
 /** No credential may appear in a message, its params, or a log line (security is correctness). */
 export function expectNoCredentials(text: string, credentials: AppRoleCredentials): void {
