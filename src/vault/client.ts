@@ -1,4 +1,4 @@
-import nodeVault from 'node-vault';
+import type nodeVaultFactory from 'node-vault';
 import type { VaultSettings } from '../config';
 import { createHttpRequester, HttpRequester, RawRequest, RawResponse } from './http-request';
 import { AttemptOutcome, parseRetryAfter, RetryClock, RetryPolicy, withRetries } from './retry';
@@ -36,13 +36,25 @@ export interface VaultClientOptions {
   onRetry?: (info: { path: string; attempt: number; delayMs: number; status?: number; failure?: string }) => void;
 }
 
+let nodeVault: typeof nodeVaultFactory | undefined;
+
+/**
+ * node-vault loads axios (~90 ms, a third of our start-up) although we hand it our own HTTP layer:
+ * load it when the first connection needs it, not when the engine loads the package.
+ */
+function loadNodeVault(): typeof nodeVaultFactory {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  nodeVault ??= require('node-vault') as typeof nodeVaultFactory;
+  return nodeVault;
+}
+
 /**
  * One connection's way to Vault: node-vault for URL and headers, our HTTP layer underneath,
  * bounded retries around each request. Every HTTP status comes back as a response; only a request
  * that got no answer in the end throws (a VaultNetworkError).
  */
 export class VaultClient {
-  private readonly vault: ReturnType<typeof nodeVault>;
+  private readonly vault: ReturnType<typeof nodeVaultFactory>;
   private readonly http: HttpRequester;
 
   constructor(
@@ -54,7 +66,7 @@ export class VaultClient {
       rejectUnauthorized: !settings.tlsSkipVerify,
     });
     const http = this.http;
-    this.vault = nodeVault({
+    this.vault = loadNodeVault()({
       endpoint: settings.url,
       apiVersion: 'v1',
       // node-vault prints request bodies (the Secret ID among them) when DEBUG=node-vault.
