@@ -96,7 +96,7 @@ class VaultProvider implements HashicorpVaultProvider {
     this.clientOptions = {
       retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
       clock: { ...realRetryClock, now: this.now },
-      onRetry: (info) => this.logger.info(info, 'vault: retrying request'),
+      logger: this.logger,
     };
   }
 

@@ -1,5 +1,7 @@
 import type nodeVaultFactory from 'node-vault';
 import type { VaultSettings } from '../config';
+import type { Logger } from '../logger';
+import { silentLogger } from '../logger';
 import { createHttpRequester, HttpRequester, RawRequest, RawResponse } from './http-request';
 import { AttemptOutcome, parseRetryAfter, RetryClock, RetryPolicy, withRetries } from './retry';
 
@@ -33,7 +35,8 @@ export interface VaultBody {
 export interface VaultClientOptions {
   retry: RetryPolicy;
   clock: RetryClock;
-  onRetry?: (info: { path: string; attempt: number; delayMs: number; status?: number; failure?: string }) => void;
+  /** Where retries are logged when a request names no logger of its own. Default: silent. */
+  logger?: Logger;
 }
 
 let nodeVault: typeof nodeVaultFactory | undefined;
@@ -81,21 +84,21 @@ export class VaultClient {
     Object.assign(this.vault, { handleVaultResponse: (res: RawResponse) => res });
   }
 
-  /** `retry` overrides the connection's policy for this request (e.g. one attempt for a best-effort call). */
-  send(request: VaultRequest, retry?: Partial<RetryPolicy>): Promise<VaultResponse> {
+  /**
+   * `retry` overrides the connection's policy for this request (e.g. one attempt for a best-effort
+   * call); `log` is the caller's logger (with its request id), where retries are reported.
+   */
+  send(request: VaultRequest, { retry, log }: { retry?: Partial<RetryPolicy>; log?: Logger } = {}): Promise<VaultResponse> {
     return withRetries(
       () => this.sendOnce(request),
       (res): AttemptOutcome => ({ status: res.status, retryAfterSeconds: res.retryAfterSeconds }),
       retry ? { ...this.options.retry, ...retry } : this.options.retry,
       this.options.clock,
       ({ attempt, delayMs, outcome }) =>
-        this.options.onRetry?.({
-          path: request.path,
-          attempt,
-          delayMs,
-          status: outcome.status,
-          failure: (outcome.error as { failure?: string } | undefined)?.failure,
-        }),
+        (log ?? this.options.logger ?? silentLogger).info(
+          { path: request.path, attempt, delayMs, status: outcome.status, failure: (outcome.error as { failure?: string } | undefined)?.failure },
+          'vault: retrying request',
+        ),
     );
   }
 

@@ -52,12 +52,12 @@ export class VaultSession {
   /** Sends a request with a valid token (in the secrets namespace unless the request says otherwise). */
   async send(request: Omit<VaultRequest, 'token'>, log: Logger = this.logger): Promise<VaultResponse> {
     const token = await this.acquire(log);
-    const res = await this.client.send({ ...request, token: token.value });
+    const res = await this.client.send({ ...request, token: token.value }, { log });
     if (!isInvalidTokenAnswer(res)) return res;
     log.info({ path: request.path }, 'vault: token rejected as invalid; logging in again');
     this.drop(token);
     const fresh = await this.acquire(log);
-    return this.client.send({ ...request, token: fresh.value });
+    return this.client.send({ ...request, token: fresh.value }, { log });
   }
 
   /** Logs in now (used by validate); returns the login's auth block for reporting. */
@@ -75,7 +75,7 @@ export class VaultSession {
     this.#token = undefined;
     if (!token || token.batch || token.usesLeft <= 0 || token.expiresAt <= this.now()) return;
     try {
-      await this.client.send({ method: 'POST', path: 'auth/token/revoke-self', namespace: this.settings.authNamespace, token: token.value }, { maxAttempts: 1 });
+      await this.client.send({ method: 'POST', path: 'auth/token/revoke-self', namespace: this.settings.authNamespace, token: token.value }, { retry: { maxAttempts: 1 } });
     } catch {
       // Best effort: the token expires by itself.
     }
@@ -116,7 +116,7 @@ export class VaultSession {
   private async renew(t: Token, log: Logger): Promise<boolean> {
     try {
       t.usesLeft -= 1;
-      const res = await this.client.send({ method: 'POST', path: 'auth/token/renew-self', namespace: this.settings.authNamespace, token: t.value });
+      const res = await this.client.send({ method: 'POST', path: 'auth/token/renew-self', namespace: this.settings.authNamespace, token: t.value }, { log });
       const lease = Number((res.body?.auth as { lease_duration?: number } | undefined)?.lease_duration ?? 0) * 1000;
       if (res.status !== 200 || lease <= 2 * refreshMarginMs(t.leaseMs)) return false;
       t.expiresAt = this.now() + lease;
@@ -128,9 +128,9 @@ export class VaultSession {
   }
 
   private async login(log: Logger): Promise<LoginAuth> {
-    const res = await this.sendLogin(this.settings.credentials.loginBody());
+    const res = await this.sendLogin(this.settings.credentials.loginBody(), log);
     const auth = res.body?.auth as LoginAuth | undefined;
-    if (res.status !== 200 || !auth?.client_token) throw loginFailed(res, this.settings, await this.diagnoseLogin(res));
+    if (res.status !== 200 || !auth?.client_token) throw loginFailed(res, this.settings, await this.diagnoseLogin(res, log));
     const leaseMs = Number(auth.lease_duration ?? 0) * 1000;
     this.#token = {
       value: auth.client_token,
@@ -145,9 +145,9 @@ export class VaultSession {
     return auth;
   }
 
-  private async sendLogin(body: Record<string, unknown>): Promise<VaultResponse> {
+  private async sendLogin(body: Record<string, unknown>, log: Logger): Promise<VaultResponse> {
     try {
-      return await this.client.send({ method: 'POST', path: `auth/${this.settings.appRoleMount}/login`, namespace: this.settings.authNamespace, body });
+      return await this.client.send({ method: 'POST', path: `auth/${this.settings.appRoleMount}/login`, namespace: this.settings.authNamespace, body }, { log });
     } catch (err) {
       if (err instanceof VaultNetworkError) throw markTransient(connectionFailed(networkFailureMessage(err, this.settings)));
       throw err;
@@ -160,7 +160,7 @@ export class VaultSession {
    * an existing AppRole answers 400 "invalid role or secret ID", and an unknown role_id does not
    * count towards lockout (notes §2.4).
    */
-  private async diagnoseLogin(res: VaultResponse): Promise<LoginFailureKind> {
+  private async diagnoseLogin(res: VaultResponse, log: Logger): Promise<LoginFailureKind> {
     const error = res.body?.errors?.[0] ?? '';
     // notes §2.3: CIDR refusals name "the role" or "the secret ID"; test them first.
     if (res.status === 400 && /unauthorized (by|through) CIDR restrictions/i.test(error)) return 'cidr';
@@ -168,7 +168,7 @@ export class VaultSession {
     if (res.status === 404 || res.status === 405) return 'not-enabled';
     if (res.status !== 403) return 'other';
     try {
-      const probe = await this.sendLogin({ role_id: `ap-vault-probe-${this.now()}`, secret_id: 'probe' });
+      const probe = await this.sendLogin({ role_id: `ap-vault-probe-${this.now()}`, secret_id: 'probe' }, log);
       if (probe.status === 400) return 'locked-out';
       if (probe.status === 403 || probe.status === 404 || probe.status === 405) return 'not-enabled';
     } catch {
