@@ -7,4 +7,6 @@ module.exports = {
   // Suites start real HTTP servers; keep parallelism modest on a 2-core machine.
   maxWorkers: 2,
   testTimeout: 20000,
+  // Every suite runs under the leak audit: no token, Role ID, Secret ID or stored value in any log line or error.
+  setupFilesAfterEnv: ['<rootDir>/test/support/leak-audit.ts'],
 };
