@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { ClientRequest } from 'node:http';
+import { nanoid } from 'nanoid';
 import type { CustomAuthConnectionValue } from '@activepieces/shared/src/lib/automation/app-connection/app-connection';
 import { SecretManagerConnectionScope, SecretManagerProviderId } from '../activepieces';
 import type { HashicorpVaultConfig } from '../config';
@@ -16,8 +17,8 @@ import { masked } from './format';
 import type { CliIo } from './io';
 import { loadRepoTestKit, repositoryRoot } from './repo-test-kit';
 
-/** The secret-manager connection id the sample piece connection refers to. */
-const DEMO_CONNECTION_ID = 'vault-demo';
+/** The secret-manager connection id the sample piece connection refers to: a fresh id per run, as Activepieces makes them (21-character nanoid). */
+const DEMO_CONNECTION_ID = nanoid();
 /** Resolves after the first one, to show they are served from the cache. */
 const WARM_RESOLVES = 5;
 

@@ -56,8 +56,8 @@ describe('npm start (the demo on the in-process double), as a real process', () 
     expect(stdout).toMatch(/^1\. Started the Vault double in this process at http:\/\/127\.0\.0\.1:\d+$/m);
     expect(stdout).toMatch(/^2\. Provisioned it with the root token: AppRole at auth\/approle, KV v2 at secret\//m);
     expect(stdout).toMatch(/^3\. Validated the connection .*: ✓ service token, policies default, policy-\S+; KV mounts secret\/ \(v2\)$/m);
-    expect(stdout).toMatch(/^ {5}props\.api_key: \{\{vault-demo\|ap_sep_v1\|secret\/data\/demo\/acme-crm\/api_key\}\} → \*{8} \(40 characters\) ✓ the value stored$/m);
-    expect(stdout).toMatch(/^ {5}props\.subdomain: \{\{vault-demo\|ap_sep_v1\|secret\/data\/demo\/acme-crm\/subdomain\}\} → \*{8} \(9 characters\) ✓ the value stored$/m);
+    expect(stdout).toMatch(/^ {5}props\.api_key: \{\{[A-Za-z0-9_-]{21}\|ap_sep_v1\|secret\/data\/demo\/acme-crm\/api_key\}\} → \*{8} \(40 characters\) ✓ the value stored$/m);
+    expect(stdout).toMatch(/^ {5}props\.subdomain: \{\{[A-Za-z0-9_-]{21}\|ap_sep_v1\|secret\/data\/demo\/acme-crm\/subdomain\}\} → \*{8} \(9 characters\) ✓ the value stored$/m);
     expect(stdout).toMatch(/^Stopped the double\.$/m);
   });
 
@@ -117,7 +117,9 @@ describe('ap-vault demo on your Vault (VAULT_* set): reads only, in-process', ()
     const code = await main(['demo', '--path', `${good.kvMount}/data/crm/api_key`, '--path', `${good.kvMount}/data/crm/user`], io);
     expect(code).toBe(ExitCode.OK);
     expect(io.out[0]).toBe(`1. Using your Vault at ${target.url} (from flags / VAULT_*); the demo writes nothing to it.`);
-    expect(io.out).toContain(`     props.first: {{vault-demo|ap_sep_v1|${good.kvMount}/data/crm/api_key}} → ******** (3 characters)`);
+    const first = io.out.find((l) => l.startsWith('     props.first: {{'));
+    expect(first).toMatch(/^ {5}props\.first: \{\{[A-Za-z0-9_-]{21}\|ap_sep_v1\|/);
+    expect(first).toContain(`|ap_sep_v1|${good.kvMount}/data/crm/api_key}} → ******** (3 characters)`);
     const counted = io.out.find((l) => l.startsWith('Requests that were sent to Vault: '));
     expect(counted).toBe(`Requests that were sent to Vault: ${target.double.count({ admin: false })}`);
     expect(target.double.count({ admin: false, method: 'POST' })).toBeGreaterThan(0);
