@@ -5,6 +5,9 @@ import { nanoid } from 'nanoid';
  * It speaks plain Vault API (no test-double shortcuts), so the same setup runs against the local
  * double and against a real Vault (`VAULT_ADDR` + root `VAULT_TOKEN`).
  */
+/** Tries of a KV v2 write while a fresh mount upgrades (250 ms apart). */
+const KV_UPGRADE_ATTEMPTS = 20;
+
 export interface AdminResponse {
   status: number;
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -71,8 +74,19 @@ export class VaultAdmin {
     return (await this.must('POST', `auth/${mount}/role/${role}/secret-id`, {}, namespace)).body.data.secret_id;
   }
 
-  putKv2(mount: string, path: string, data: Record<string, unknown>, namespace = ''): Promise<AdminResponse> {
-    return this.must('POST', `${mount}/data/${path}`, { data }, namespace);
+  /**
+   * A KV v2 mount enabled a moment ago may still be upgrading its storage on a real Vault and
+   * refuse writes for a short while ("upgrading from non-versioned to versioned data"); the double
+   * never does. Wait that out (a few seconds at most) instead of failing the set-up.
+   */
+  async putKv2(mount: string, path: string, data: Record<string, unknown>, namespace = ''): Promise<AdminResponse> {
+    for (let attempt = 1; ; attempt++) {
+      const res = await this.request('POST', `${mount}/data/${path}`, { data }, namespace);
+      if (res.status < 400) return res;
+      const upgrading = /upgrad/i.test(JSON.stringify(res.body ?? ''));
+      if (!upgrading || attempt >= KV_UPGRADE_ATTEMPTS) throw new Error(`vault admin POST ${mount}/data/${path} → ${res.status} ${JSON.stringify(res.body)}`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
   }
 
   putKv1(mount: string, path: string, data: Record<string, unknown>, namespace = ''): Promise<AdminResponse> {
