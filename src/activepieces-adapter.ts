@@ -2,7 +2,7 @@ import type { HashicorpProviderConfig } from '@activepieces/shared/src/lib/ee/se
 import type { ActivepiecesError } from './activepieces';
 import type { HashicorpVaultConfig } from './config';
 import { parseVaultConfig } from './config';
-import { isActivepiecesError } from './errors';
+import { humanMessage, isActivepiecesError } from './errors';
 import type { HashicorpMetadata, HashicorpVaultProvider } from './provider';
 import { parseSecretPath } from './secret-path';
 import type { ValidationSummary } from './validate';
@@ -110,10 +110,11 @@ export function connectionIdForConfig(config: HashicorpVaultConfig): string {
   return `hashicorp-${s.fingerprint}-${s.requestTimeoutMs}-${s.cacheTtlMs}`;
 }
 
+/** Rebuilt with the human message: the constructor puts the code in front again (`CODE: message`). */
 function asHostError(err: unknown, errorClass: ActivepiecesErrorClass | undefined): unknown {
   if (!errorClass || !isActivepiecesError(err)) return err;
-  const { error, message } = err;
-  return err instanceof errorClass ? err : new errorClass(error, message);
+  const { error } = err;
+  return err instanceof errorClass ? err : new errorClass(error, humanMessage(err));
 }
 
 /** Connection ids in order of last use; disconnects the oldest beyond `max`. */

@@ -217,6 +217,19 @@ describe('options', () => {
     const connectErr = await hosted.connect({ ...formConfig, roleId: 'nobody' }).catch((e: unknown) => e);
     expect(connectErr).toBeInstanceOf(HostActivepiecesError);
   });
+
+  it('errorClass: a host class that prefixes the code (as ActivepiecesError does) gets it once', async () => {
+    class PrefixingActivepiecesError extends Error {
+      constructor(readonly error: ActivepiecesError['error'], message?: string) {
+        super(error.code + (message ? `: ${message}` : ''));
+      }
+    }
+    const hosted = toActivepiecesSecretManagerProvider(provider, { errorClass: PrefixingActivepiecesError });
+    const err = (await hosted.getSecret({ path: secretPath('crm/missing_key') }, formConfig).catch((e: unknown) => e)) as Error;
+    expect(err).toBeInstanceOf(PrefixingActivepiecesError);
+    expect(err.message).toMatch(/^SECRET_MANAGER_GET_SECRET_FAILED: Secret ".*" has no key "missing_key"/);
+    expect(err.message.split('SECRET_MANAGER_GET_SECRET_FAILED')).toHaveLength(2);
+  });
 });
 
 async function waitFor(done: () => boolean, timeoutMs = 2000): Promise<void> {
