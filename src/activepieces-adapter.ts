@@ -1,4 +1,5 @@
 import type { HashicorpProviderConfig } from '@activepieces/shared/src/lib/ee/secret-managers';
+import { LRUCache } from 'lru-cache';
 import type { ActivepiecesError } from './activepieces';
 import type { HashicorpVaultConfig } from './config';
 import { parseVaultConfig } from './config';
@@ -67,9 +68,27 @@ export function toActivepiecesSecretManagerProvider(
   provider: HashicorpVaultProvider,
   options: ActivepiecesAdapterOptions = {},
 ): ActivepiecesSecretManagerProvider {
-  const opened = new RecentConnections(options.maxConnections ?? DEFAULT_MAX_ADAPTER_CONNECTIONS, (connectionId) =>
-    provider.disconnect({ connectionId }),
-  );
+  const max = options.maxConnections ?? DEFAULT_MAX_ADAPTER_CONNECTIONS;
+  // Connection ids in order of last use: the least recently used beyond `max` is disconnected
+  // (best effort: a failed revoke only leaves a token to expire by itself).
+  const opened = new LRUCache<string, true>({
+    max,
+    dispose: (_value, connectionId, reason) => {
+      if (reason === 'evict') void provider.disconnect({ connectionId }).catch(() => undefined);
+    },
+  });
+  // The server hands a new config object on every call; parsing and fingerprinting it costs
+  // ~40 µs, so remember each config's id (in this closure only, never logged or inspected).
+  const ids = new LRUCache<string, string>({ max });
+  const connectionIdOf = (config: HashicorpVaultConfig): string => {
+    const key = configKey(config);
+    let id = ids.get(key);
+    if (id === undefined) {
+      id = connectionIdForConfig(config);
+      ids.set(key, id);
+    }
+    return id;
+  };
   const withDefaults = (config: HashicorpProviderConfig): HashicorpVaultConfig => ({ ...options.defaults, ...config });
   const hostError = (err: unknown): unknown => asHostError(err, options.errorClass);
 
@@ -79,12 +98,16 @@ export function toActivepiecesSecretManagerProvider(
     connect: async (config) => {
       await provider.validate({ config: withDefaults(config) }).catch((err) => Promise.reject(hostError(err)));
     },
-    disconnect: () => opened.disconnectAll(),
+    disconnect: async () => {
+      const all = [...opened.keys()];
+      opened.clear();
+      await Promise.all(all.map((connectionId) => provider.disconnect({ connectionId }).catch(() => undefined)));
+    },
     getSecret: async ({ path }, config) => {
       try {
         const full = withDefaults(config);
-        const connectionId = connectionIdForConfig(full);
-        opened.touch(connectionId);
+        const connectionId = connectionIdOf(full);
+        opened.set(connectionId, true);
         return await provider.resolve({ connectionId, config: full, path });
       } catch (err) {
         throw hostError(err);
@@ -111,35 +134,16 @@ export function connectionIdForConfig(config: HashicorpVaultConfig): string {
 }
 
 /** Rebuilt with the human message: the constructor puts the code in front again (`CODE: message`). */
+/** Every field that makes a config distinct, in a fixed order (the memo key of its id). */
+function configKey(c: HashicorpVaultConfig): string {
+  return JSON.stringify([
+    c.url, c.namespace, c.roleId, c.secretId, c.appRoleMount, c.authNamespace,
+    c.caCertificate, c.tlsSkipVerify, c.requestTimeoutSeconds, c.cacheTtlSeconds,
+  ]);
+}
+
 function asHostError(err: unknown, errorClass: ActivepiecesErrorClass | undefined): unknown {
   if (!errorClass || !isActivepiecesError(err)) return err;
   const { error } = err;
   return err instanceof errorClass ? err : new errorClass(error, humanMessage(err));
-}
-
-/** Connection ids in order of last use; disconnects the oldest beyond `max`. */
-class RecentConnections {
-  private readonly ids = new Map<string, true>();
-
-  constructor(
-    private readonly max: number,
-    private readonly disconnect: (connectionId: string) => Promise<void>,
-  ) {}
-
-  touch(connectionId: string): void {
-    this.ids.delete(connectionId);
-    this.ids.set(connectionId, true);
-    while (this.ids.size > this.max) {
-      const oldest = this.ids.keys().next().value as string;
-      this.ids.delete(oldest);
-      // Best effort: a failed revoke only leaves a token to expire by itself.
-      void this.disconnect(oldest).catch(() => undefined);
-    }
-  }
-
-  async disconnectAll(): Promise<void> {
-    const all = [...this.ids.keys()];
-    this.ids.clear();
-    await Promise.all(all.map((id) => this.disconnect(id).catch(() => undefined)));
-  }
 }
