@@ -11,6 +11,13 @@ export default tseslint.config(
     },
   },
   {
+    // Runtime code never loads test code or ts-node: an installed package has neither.
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/test/**', 'ts-node', 'ts-node/**'], message: 'src/ must not load test code or ts-node.' }] }],
+    },
+  },
+  {
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },

@@ -8,8 +8,8 @@ import {
   resolveSecretReferences, ResolveContext, SecretManagerConnection,
 } from '../src';
 import { SecretManagerConnectionScope, SecretManagerProviderId } from '../src/activepieces';
-import { VaultDouble, VaultDoubleOptions } from '../test/vault-double';
-import { provisionAppRole, VaultAdmin } from '../test/support/vault-admin';
+import { VaultDouble, VaultDoubleOptions } from '../src/testing/vault-double';
+import { provisionAppRole, VaultAdmin } from '../src/testing/vault-admin';
 import { BaselineSecretManagers } from './baseline-provider';
 
 export const PLATFORM_ID = 'bench-platform';

@@ -7,8 +7,8 @@
  * KV v2 write as an HTTP request, minus the socket). The reads being measured go over HTTP.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { DoubleState } from '../test/vault-double/state';
-import { Router } from '../test/vault-double/router';
+import type { DoubleState } from '../src/testing/vault-double/state';
+import { Router } from '../src/testing/vault-double/router';
 import { KV_MOUNT, startBenchVault } from './fixture';
 
 export interface HeapVaultReady {

@@ -15,7 +15,6 @@ import { exitCodeForError } from './error-exit-code';
 import { ExitCode, ExitCodeValue } from './exit-codes';
 import { masked } from './format';
 import type { CliIo } from './io';
-import { loadRepoTestKit, repositoryRoot } from './repo-test-kit';
 
 /** The secret-manager connection id the sample piece connection refers to: a fresh id per run, as Activepieces makes them (21-character nanoid). */
 const DEMO_CONNECTION_ID = nanoid();
@@ -37,25 +36,19 @@ interface RequestCount {
 /** `ap-vault demo`: the provider end to end, on the in-process double or on the Vault in VAULT_*. */
 export async function runDemo(line: CommandLine, io: CliIo): Promise<ExitCodeValue> {
   if (hasConnection(line, io.env)) return demoOnYourVault(line, io);
-  const root = repositoryRoot();
-  if (!root) {
-    io.stderr(
-      'ap-vault demo: the in-process Vault double ships with the repository checkout, not with the package. ' +
-        'Run `npm start` in a clone, or set VAULT_ADDR, VAULT_ROLE_ID and VAULT_SECRET_ID and name two secrets: ap-vault demo --path <p> --path <q>.',
-    );
-    return ExitCode.USAGE;
-  }
-  return demoOnDouble(root, io);
+  return demoOnDouble(io);
 }
 
-async function demoOnDouble(root: string, io: CliIo): Promise<ExitCodeValue> {
+async function demoOnDouble(io: CliIo): Promise<ExitCodeValue> {
   if (io.env.VAULT_ADDR) io.stdout('VAULT_ADDR is set, but VAULT_ROLE_ID and VAULT_SECRET_ID are not: using the in-process Vault double.');
-  const kit = loadRepoTestKit(root);
-  const double = await kit.startDouble();
+  // The double ships as `<package>/testing`; required here so no other command loads it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { VaultDouble, VaultAdmin, provisionAppRole } = require('../testing') as typeof import('../testing');
+  const double = await VaultDouble.start();
   try {
     io.stdout(`1. Started the Vault double in this process at ${double.url}`);
-    const admin = kit.admin(double);
-    const setup = await kit.provisionAppRole(admin, { approleMount: 'approle', kvMount: 'secret' });
+    const admin = new VaultAdmin(double.url, double.rootToken, { ca: double.caCertificatePem });
+    const setup = await provisionAppRole(admin, { approleMount: 'approle', kvMount: 'secret' });
     const stored = { api_key: `sk_demo_${randomBytes(16).toString('hex')}`, subdomain: `acme-${randomBytes(2).toString('hex')}` };
     await admin.putKv2(setup.kvMount, 'demo/acme-crm', stored);
     io.stdout(

@@ -2,8 +2,8 @@
  * `ap-vault check` end to end against the Vault double, through `main(argv, io)`.
  */
 import { ExitCode, main } from '../../src/cli';
-import { unusedLocalUrl, VaultDouble } from '../vault-double';
-import { provisionAppRole, uniqueName } from '../support/vault-admin';
+import { unusedLocalUrl, VaultDouble } from '../../src/testing/vault-double';
+import { provisionAppRole, uniqueName } from '../../src/testing/vault-admin';
 import { startDouble, VaultTarget } from '../support/vault-target';
 import { captureIo } from './capture-io';
 

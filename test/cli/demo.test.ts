@@ -5,9 +5,8 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { ExitCode, main } from '../../src/cli';
-import { repositoryRoot } from '../../src/cli/repo-test-kit';
-import { unusedLocalUrl, type VaultDouble } from '../vault-double';
-import { provisionAppRole } from '../support/vault-admin';
+import { unusedLocalUrl, type VaultDouble } from '../../src/testing/vault-double';
+import { provisionAppRole } from '../../src/testing/vault-admin';
 import { startDouble, VaultTarget } from '../support/vault-target';
 import { captureIo } from './capture-io';
 
@@ -139,14 +138,6 @@ describe('ap-vault demo on your Vault (VAULT_* set): reads only, in-process', ()
     expect(code).toBe(ExitCode.FAILED);
     expect(io.stdoutText()).toMatch(/✗ Vault at .* rejected the Role ID or Secret ID/);
     expect(io.stdoutText()).not.toContain('wrong-secret-id-123');
-  });
-});
-
-describe('where the demo finds its double', () => {
-  it('from src/cli (ts-node, jest) and dist/src/cli (built) in a checkout; nowhere in an installed package', () => {
-    expect(repositoryRoot(resolve(REPO, 'src', 'cli'))).toBe(REPO);
-    expect(repositoryRoot(resolve(REPO, 'dist', 'src', 'cli'))).toBe(REPO);
-    expect(repositoryRoot(resolve(REPO, 'node_modules', '@activepieces-community', 'x', 'dist', 'src', 'cli'))).toBeUndefined();
   });
 });
 

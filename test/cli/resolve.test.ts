@@ -2,8 +2,8 @@
  * `ap-vault resolve <path>` against the Vault double, through `main(argv, io)`.
  */
 import { ExitCode, main } from '../../src/cli';
-import type { VaultDouble } from '../vault-double';
-import { provisionAppRole } from '../support/vault-admin';
+import type { VaultDouble } from '../../src/testing/vault-double';
+import { provisionAppRole } from '../../src/testing/vault-admin';
 import { startDouble, VaultTarget } from '../support/vault-target';
 import { captureIo } from './capture-io';
 

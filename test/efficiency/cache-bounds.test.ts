@@ -4,8 +4,8 @@
  * an injected clock.
  */
 import { createHashicorpVaultProvider, HashicorpVaultConfig, HashicorpVaultProvider } from '../../src';
-import { VaultDouble } from '../vault-double';
-import { provisionAppRole } from '../support/vault-admin';
+import { VaultDouble } from '../../src/testing/vault-double';
+import { provisionAppRole } from '../../src/testing/vault-admin';
 import { ManualClock, manualClock, vaultCounts, VaultCounts } from '../support/vault-counts';
 import { startDouble, VaultTarget } from '../support/vault-target';
 import { connectionConfig } from '../support/fixtures';

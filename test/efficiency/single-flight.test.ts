@@ -5,7 +5,7 @@
  */
 import { createHashicorpVaultProvider, HashicorpVaultConfig, HashicorpVaultProvider, resolveSecretReferences, SecretManagerConnection } from '../../src';
 import { ErrorCode, SecretManagerConnectionScope, SecretManagerProviderId } from '../../src/activepieces';
-import { VaultDouble } from '../vault-double';
+import { VaultDouble } from '../../src/testing/vault-double';
 import { vaultCounts, VaultCounts } from '../support/vault-counts';
 import type { VaultTarget } from '../support/vault-target';
 import { startProvisionedDouble } from '../support/fixtures';

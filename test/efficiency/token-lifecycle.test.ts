@@ -5,8 +5,8 @@
  */
 import { createHashicorpVaultProvider, HashicorpVaultConfig, HashicorpVaultProvider } from '../../src';
 import { ErrorCode } from '../../src/activepieces';
-import { VaultDouble } from '../vault-double';
-import { provisionAppRole, RoleOptions } from '../support/vault-admin';
+import { VaultDouble } from '../../src/testing/vault-double';
+import { provisionAppRole, RoleOptions } from '../../src/testing/vault-admin';
 import { ManualClock, manualClock, vaultCounts, VaultCounts } from '../support/vault-counts';
 import { startDouble, VaultTarget } from '../support/vault-target';
 import { connectionConfig } from '../support/fixtures';

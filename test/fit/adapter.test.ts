@@ -9,8 +9,8 @@ import {
   ActivepiecesSecretManagerProvider, connectionIdForConfig, createHashicorpVaultProvider, HashicorpVaultProvider, toActivepiecesSecretManagerProvider,
 } from '../../src';
 import { ActivepiecesError, ErrorCode, SecretManagerProviderId } from '../../src/activepieces';
-import type { VaultDouble } from '../vault-double';
-import { provisionAppRole, uniqueName } from '../support/vault-admin';
+import type { VaultDouble } from '../../src/testing/vault-double';
+import { provisionAppRole, uniqueName } from '../../src/testing/vault-admin';
 import { startDouble, VaultTarget } from '../support/vault-target';
 
 /**

@@ -11,8 +11,8 @@ import {
   SecretManagerConnection,
 } from '../../src';
 import { ErrorCode, SecretManagerConnectionScope, SecretManagerProviderId } from '../../src/activepieces';
-import type { VaultDouble } from '../vault-double';
-import { provisionAppRole } from '../support/vault-admin';
+import type { VaultDouble } from '../../src/testing/vault-double';
+import { provisionAppRole } from '../../src/testing/vault-admin';
 import { startDouble, VaultTarget } from '../support/vault-target';
 import { connectionConfig } from '../support/fixtures';
 

@@ -17,8 +17,8 @@ import {
   createHashicorpVaultProvider, formatSecretReference, HashicorpVaultProvider, resolveConnectionValue, ResolveContext,
 } from '../../src';
 import { SecretManagerConnectionScope, SecretManagerProviderId } from '../../src/activepieces';
-import type { VaultDouble } from '../vault-double';
-import { provisionAppRole } from '../support/vault-admin';
+import type { VaultDouble } from '../../src/testing/vault-double';
+import { provisionAppRole } from '../../src/testing/vault-admin';
 import { startDouble, VaultTarget } from '../support/vault-target';
 import { connectionConfig } from '../support/fixtures';
 import { loadPublishedPiece, problemsAgainstAuth, PublishedPiece } from './published-pieces';

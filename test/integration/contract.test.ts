@@ -5,7 +5,7 @@
  */
 import { createHashicorpVaultProvider, HashicorpVaultConfig, HashicorpVaultProvider, resolveSecretReferences } from '../../src';
 import { ErrorCode, SecretManagerConnectionScope, SecretManagerProviderId } from '../../src/activepieces';
-import { provisionAppRole, uniqueName } from '../support/vault-admin';
+import { provisionAppRole, uniqueName } from '../../src/testing/vault-admin';
 import { realVaultConfigured, startContractTarget, startDouble, VaultTarget } from '../support/vault-target';
 import { connectionConfig } from '../support/fixtures';
 

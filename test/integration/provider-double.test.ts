@@ -3,8 +3,8 @@
  */
 import { createHashicorpVaultProvider, HashicorpVaultConfig, HashicorpVaultProvider, resolveSecretReferences, ResolveContext, SecretManagerConnection } from '../../src';
 import { ErrorCode, SecretManagerConnectionScope, SecretManagerProviderId } from '../../src/activepieces';
-import { unusedLocalUrl, VaultDouble } from '../vault-double';
-import { provisionAppRole } from '../support/vault-admin';
+import { unusedLocalUrl, VaultDouble } from '../../src/testing/vault-double';
+import { provisionAppRole } from '../../src/testing/vault-admin';
 import { startDouble, VaultTarget } from '../support/vault-target';
 import { connectionConfig } from '../support/fixtures';
 

@@ -8,7 +8,7 @@ import {
 } from '../../src';
 import { ErrorCode, SecretManagerConnectionScope, SecretManagerProviderId } from '../../src/activepieces';
 import { isActivepiecesError } from '../../src/errors';
-import { VaultDouble } from '../vault-double';
+import { VaultDouble } from '../../src/testing/vault-double';
 import { CapturingLogger } from '../support/capturing-logger';
 import type { VaultTarget } from '../support/vault-target';
 import { startProvisionedDouble } from '../support/fixtures';

@@ -9,9 +9,9 @@
 import { createHashicorpVaultProvider, HashicorpVaultConfig, HashicorpVaultProvider, RetryPolicy } from '../../src';
 import { ErrorCode } from '../../src/activepieces';
 import { isActivepiecesError } from '../../src/errors';
-import { FaultRule, unusedLocalUrl, VaultDouble } from '../vault-double';
+import { FaultRule, unusedLocalUrl, VaultDouble } from '../../src/testing/vault-double';
 import { CapturingLogger } from '../support/capturing-logger';
-import { provisionAppRole, RoleOptions } from '../support/vault-admin';
+import { provisionAppRole, RoleOptions } from '../../src/testing/vault-admin';
 import { startDouble, VaultTarget } from '../support/vault-target';
 
 /** What the secret holds before the stale op's change, and after it. */

@@ -10,8 +10,8 @@ import {
   createHashicorpVaultProvider, HashicorpVaultConfig, HashicorpVaultProvider, resolveSecretReferences, ResolveContext, SecretManagerConnection,
 } from '../../src';
 import { ErrorCode, SecretManagerConnectionScope, SecretManagerProviderId } from '../../src/activepieces';
-import { VaultDouble } from '../vault-double';
-import { provisionAppRole } from '../support/vault-admin';
+import { VaultDouble } from '../../src/testing/vault-double';
+import { provisionAppRole } from '../../src/testing/vault-admin';
 import { startDouble, VaultTarget } from '../support/vault-target';
 
 const PATH = 'secret/data/app/cfg/key';

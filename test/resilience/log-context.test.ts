@@ -6,7 +6,7 @@ import { createHashicorpVaultProvider, HashicorpVaultConfig, HashicorpVaultProvi
 import { CapturingLogger } from '../support/capturing-logger';
 import { startProvisionedDouble } from '../support/fixtures';
 import type { VaultTarget } from '../support/vault-target';
-import type { VaultDouble } from '../vault-double';
+import type { VaultDouble } from '../../src/testing/vault-double';
 
 let target: VaultTarget & { double: VaultDouble };
 let kvMount: string;

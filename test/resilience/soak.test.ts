@@ -16,10 +16,10 @@ import {
 } from '../../src';
 import { SecretManagerConnectionScope, SecretManagerProviderId } from '../../src/activepieces';
 import { isActivepiecesError } from '../../src/errors';
-import { FaultRule, mulberry32, VaultDouble } from '../vault-double';
+import { FaultRule, mulberry32, VaultDouble } from '../../src/testing/vault-double';
 import { hostProcess } from '../support/host-process-environment';
 import { suspendLeakAudit } from '../support/leak-audit';
-import { provisionAppRole } from '../support/vault-admin';
+import { provisionAppRole } from '../../src/testing/vault-admin';
 import { startDouble, VaultTarget } from '../support/vault-target';
 
 const SEED = 20_250_601;

@@ -6,9 +6,9 @@
  */
 import { createHashicorpVaultProvider, DEFAULT_STALE_IF_ERROR_SECONDS, HashicorpVaultConfig, HashicorpVaultProvider } from '../../src';
 import { ErrorCode } from '../../src/activepieces';
-import { VaultDouble } from '../vault-double';
+import { VaultDouble } from '../../src/testing/vault-double';
 import { CapturingLogger } from '../support/capturing-logger';
-import { provisionAppRole } from '../support/vault-admin';
+import { provisionAppRole } from '../../src/testing/vault-admin';
 import { startDouble, VaultTarget } from '../support/vault-target';
 
 const TTL_S = 60;

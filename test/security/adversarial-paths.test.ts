@@ -11,8 +11,8 @@ import {
 } from '../../src';
 import { SecretManagerConnectionScope, SecretManagerProviderId } from '../../src/activepieces';
 import { isActivepiecesError } from '../../src/errors';
-import { LoggedRequest, VaultDouble } from '../vault-double';
-import { provisionAppRole } from '../support/vault-admin';
+import { LoggedRequest, VaultDouble } from '../../src/testing/vault-double';
+import { provisionAppRole } from '../../src/testing/vault-admin';
 import { startDouble, VaultTarget } from '../support/vault-target';
 import { connectionConfig } from '../support/fixtures';
 import { anyPathInput, plausiblePath } from './adversarial-input';

@@ -9,7 +9,7 @@ import {
   createHashicorpVaultProvider, HashicorpVaultConfig, HashicorpVaultProvider, resolveSecretReferences, SecretManagerConnection,
 } from '../../src';
 import { SecretManagerConnectionScope, SecretManagerProviderId } from '../../src/activepieces';
-import { FaultRule, unusedLocalUrl, VaultDouble } from '../vault-double';
+import { FaultRule, unusedLocalUrl, VaultDouble } from '../../src/testing/vault-double';
 import { CapturingLogger } from '../support/capturing-logger';
 import { startDouble, VaultTarget } from '../support/vault-target';
 import { leaksIn, planted, provisionPlantedAppRole, renderThrown } from './planted';

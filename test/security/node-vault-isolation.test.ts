@@ -6,7 +6,7 @@
 import nodeVault from 'node-vault';
 import { createHashicorpVaultProvider, HashicorpVaultConfig } from '../../src';
 import { ErrorCode } from '../../src/activepieces';
-import { unusedLocalUrl, VaultDouble } from '../vault-double';
+import { unusedLocalUrl, VaultDouble } from '../../src/testing/vault-double';
 import { startDouble, VaultTarget } from '../support/vault-target';
 import { leaksIn, planted, provisionPlantedAppRole } from './planted';
 

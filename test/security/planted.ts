@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { nanoid } from 'nanoid';
-import { provisionAppRole, VaultAdmin } from '../support/vault-admin';
+import { provisionAppRole, VaultAdmin } from '../../src/testing/vault-admin';
 
 /**
  * Planted values for leak checks: unique, recognisable strings used as secret values, Role IDs and

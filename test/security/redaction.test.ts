@@ -8,7 +8,7 @@ import { createHashicorpVaultProvider, HashicorpVaultConfig, parseVaultConfig } 
 import { ErrorCode } from '../../src/activepieces';
 import { describeSettings } from '../../src/config';
 import { isActivepiecesError } from '../../src/errors';
-import { VaultDouble } from '../vault-double';
+import { VaultDouble } from '../../src/testing/vault-double';
 import { startDouble, VaultTarget } from '../support/vault-target';
 import { leaksIn, planted, provisionPlantedAppRole, renderThrown } from './planted';
 

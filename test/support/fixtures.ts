@@ -1,6 +1,6 @@
 import type { HashicorpVaultConfig } from '../../src';
-import type { VaultDouble, VaultDoubleOptions } from '../vault-double';
-import { AppRoleCredentials, provisionAppRole } from './vault-admin';
+import type { VaultDouble, VaultDoubleOptions } from '../../src/testing/vault-double';
+import { AppRoleCredentials, provisionAppRole } from '../../src/testing/vault-admin';
 import { startDouble, VaultTarget } from './vault-target';
 
 export type ProvisionedAppRole = Awaited<ReturnType<typeof provisionAppRole>>;

@@ -12,8 +12,8 @@ import { inspect } from 'node:util';
 import * as errors from '../../src/errors';
 import * as logging from '../../src/logger';
 import type { Logger } from '../../src/logger';
-import { VaultDouble } from '../vault-double';
-import { VaultAdmin } from './vault-admin';
+import { VaultDouble } from '../../src/testing/vault-double';
+import { VaultAdmin } from '../../src/testing/vault-admin';
 
 const MIN_AUDITED_LENGTH = 8;
 let recording = true;

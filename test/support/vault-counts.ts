@@ -1,4 +1,4 @@
-import type { VaultDouble } from '../vault-double';
+import type { VaultDouble } from '../../src/testing/vault-double';
 
 /**
  * What the provider asked of Vault, counted at the double. Admin requests (root token, test setup)

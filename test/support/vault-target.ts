@@ -1,5 +1,5 @@
-import { VaultDouble, VaultDoubleOptions } from '../vault-double';
-import { VaultAdmin } from './vault-admin';
+import { VaultDouble, VaultDoubleOptions } from '../../src/testing/vault-double';
+import { VaultAdmin } from '../../src/testing/vault-admin';
 
 /**
  * The Vault a suite runs against: the local double, or (for contract suites, when

@@ -1,6 +1,6 @@
 // Policy parsing and ACL matching (notes §7): unit tests of acl.ts plus the HTTP denial body.
-import { Acl, parsePolicy, PolicyError } from './acl';
-import { VaultDouble } from './index';
+import { Acl, parsePolicy, PolicyError } from '../../src/testing/vault-double/acl';
+import { VaultDouble } from '../../src/testing/vault-double/index';
 import { BODY, call, loginToken, provisionRole, startDouble } from './test-helpers';
 
 const acl = (...policies: string[]): Acl => Acl.fromPolicies(policies.map((text, i) => parsePolicy(`p${i}`, text)), '');

@@ -1,5 +1,5 @@
 // AppRole login over real HTTP (notes §2).
-import { VaultDouble } from './index';
+import { VaultDouble } from '../../src/testing/vault-double/index';
 import { BODY, UUID, call, fakeClock, login, provisionRole, startDouble } from './test-helpers';
 
 let v: VaultDouble;

@@ -1,5 +1,5 @@
 // Fault injection, latency, maxConcurrent, seal, stop (assertions by ordering and counting).
-import { VaultDouble, unusedLocalUrl } from './index';
+import { VaultDouble, unusedLocalUrl } from '../../src/testing/vault-double/index';
 import { BODY, call, startDouble } from './test-helpers';
 
 let v: VaultDouble;

@@ -1,8 +1,8 @@
 // HTTP-level behaviour: envelope, headers, encoding, parse errors, methods, health (notes §1, §9),
 // and the LIST rewrite shim that sits in front of Node's HTTP parser.
 import * as http from 'node:http';
-import { VaultDouble } from './index';
-import { LIST_STAND_IN, ListMethodRewriter } from './socket-shim';
+import { VaultDouble } from '../../src/testing/vault-double/index';
+import { LIST_STAND_IN, ListMethodRewriter } from '../../src/testing/vault-double/socket-shim';
 import { BODY, call, startDouble } from './test-helpers';
 
 let v: VaultDouble;

@@ -1,5 +1,5 @@
 // KV v2 (notes §5) and KV v1 (notes §6) over HTTP.
-import { VaultDouble } from './index';
+import { VaultDouble } from '../../src/testing/vault-double/index';
 import { BODY, call, fakeClock, loginToken, provisionRole, startDouble } from './test-helpers';
 
 let v: VaultDouble;

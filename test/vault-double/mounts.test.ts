@@ -1,5 +1,5 @@
 // sys/mounts, sys/auth and sys/internal/ui/mounts (notes §4).
-import { VaultDouble } from './index';
+import { VaultDouble } from '../../src/testing/vault-double/index';
 import { BODY, UUID, call, loginToken, provisionRole, startDouble } from './test-helpers';
 
 let v: VaultDouble;

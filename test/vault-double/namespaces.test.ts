@@ -1,5 +1,5 @@
 // Namespaces (notes §8): header, URL prefix, per-namespace state, token scoping, CE mode.
-import { VaultDouble } from './index';
+import { VaultDouble } from '../../src/testing/vault-double/index';
 import { BODY, call, loginToken, provisionRole, startDouble } from './test-helpers';
 
 let v: VaultDouble;

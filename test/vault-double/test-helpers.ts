@@ -1,5 +1,5 @@
 // Helpers for the double's own tests: raw HTTP calls and AppRole provisioning.
-import { VaultDouble, VaultDoubleOptions } from './index';
+import { VaultDouble, VaultDoubleOptions } from '../../src/testing/vault-double/index';
 
 export interface CallResult {
   status: number;

@@ -1,7 +1,7 @@
 // TLS mode: a CA generated at start-up signs the server certificate (SAN IP 127.0.0.1, DNS localhost).
 import * as https from 'node:https';
 import { X509Certificate } from 'node:crypto';
-import { VaultDouble } from './index';
+import { VaultDouble } from '../../src/testing/vault-double/index';
 
 let v: VaultDouble;
 beforeAll(async () => {

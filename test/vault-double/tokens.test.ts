@@ -1,5 +1,5 @@
 // Token handling over HTTP: self endpoints, expiry, revoke, num_uses, transport (notes §3, §9).
-import { VaultDouble } from './index';
+import { VaultDouble } from '../../src/testing/vault-double/index';
 import { BODY, call, fakeClock, login, loginToken, provisionRole, startDouble } from './test-helpers';
 
 let v: VaultDouble;

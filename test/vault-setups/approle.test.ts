@@ -9,9 +9,9 @@
  */
 import { createHashicorpVaultProvider, HashicorpVaultConfig, HashicorpVaultProvider } from '../../src';
 import { ErrorCode } from '../../src/activepieces';
-import { AppRoleCredentials, provisionAppRole, uniqueName } from '../support/vault-admin';
+import { AppRoleCredentials, provisionAppRole, uniqueName } from '../../src/testing/vault-admin';
 import { startDouble, VaultTarget } from '../support/vault-target';
-import type { VaultDouble } from '../vault-double';
+import type { VaultDouble } from '../../src/testing/vault-double';
 import { configOf, expectNoCredentials, failureOf, providerTraffic } from './support';
 
 const CONNECTION_FAILED = ErrorCode.SECRET_MANAGER_CONNECTION_FAILED;

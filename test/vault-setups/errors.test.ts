@@ -7,9 +7,9 @@
 import dns from 'node:dns';
 import { createHashicorpVaultProvider, HashicorpVaultConfig, HashicorpVaultProvider } from '../../src';
 import { ErrorCode } from '../../src/activepieces';
-import { provisionAppRole, uniqueName } from '../support/vault-admin';
+import { provisionAppRole, uniqueName } from '../../src/testing/vault-admin';
 import { startDouble, VaultTarget } from '../support/vault-target';
-import { unusedLocalUrl, VaultDouble } from '../vault-double';
+import { unusedLocalUrl, VaultDouble } from '../../src/testing/vault-double';
 import { configOf, expectNoCredentials, failureOf, providerTraffic } from './support';
 
 const GET_FAILED = ErrorCode.SECRET_MANAGER_GET_SECRET_FAILED;

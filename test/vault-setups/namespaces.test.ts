@@ -5,9 +5,9 @@
  */
 import { createHashicorpVaultProvider, HashicorpVaultConfig, HashicorpVaultProvider } from '../../src';
 import { ErrorCode } from '../../src/activepieces';
-import { uniqueName } from '../support/vault-admin';
+import { uniqueName } from '../../src/testing/vault-admin';
 import { startDouble, VaultTarget } from '../support/vault-target';
-import type { VaultDouble } from '../vault-double';
+import type { VaultDouble } from '../../src/testing/vault-double';
 import { configOf, failureOf, providerTraffic } from './support';
 
 const GET_FAILED = ErrorCode.SECRET_MANAGER_GET_SECRET_FAILED;

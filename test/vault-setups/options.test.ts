@@ -5,9 +5,9 @@
  */
 import { createHashicorpVaultProvider, DEFAULT_APPROLE_MOUNT, HashicorpVaultConfig, HashicorpVaultProvider, parseVaultConfig } from '../../src';
 import { HashicorpProviderConfigSchema } from '../../src/activepieces';
-import { provisionAppRole } from '../support/vault-admin';
+import { provisionAppRole } from '../../src/testing/vault-admin';
 import { startDouble, VaultTarget } from '../support/vault-target';
-import type { VaultDouble } from '../vault-double';
+import type { VaultDouble } from '../../src/testing/vault-double';
 import { configOf } from './support';
 
 const ADVANCED = ['appRoleMount', 'authNamespace', 'caCertificate', 'tlsSkipVerify', 'requestTimeoutSeconds', 'cacheTtlSeconds'] as const;

@@ -2,8 +2,8 @@
  * Shared by the vault-setups suites: how a failure is asserted (code AND message), and what
  * reached the Vault double (the provider's own requests, not the admin's set-up).
  */
-import type { LoggedRequest, VaultDouble } from '../vault-double';
-import type { AppRoleCredentials } from '../support/vault-admin';
+import type { LoggedRequest, VaultDouble } from '../../src/testing/vault-double';
+import type { AppRoleCredentials } from '../../src/testing/vault-admin';
 
 export interface Failure {
   code: string;

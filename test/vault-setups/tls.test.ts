@@ -6,10 +6,10 @@
  */
 import { createHashicorpVaultProvider, HashicorpVaultConfig, HashicorpVaultProvider, Logger } from '../../src';
 import { ErrorCode } from '../../src/activepieces';
-import { provisionAppRole } from '../support/vault-admin';
+import { provisionAppRole } from '../../src/testing/vault-admin';
 import { startDouble, VaultTarget } from '../support/vault-target';
-import type { VaultDouble } from '../vault-double';
-import { generateTlsMaterial } from '../vault-double/tls';
+import type { VaultDouble } from '../../src/testing/vault-double';
+import { generateTlsMaterial } from '../../src/testing/vault-double/tls';
 import { configOf, expectNoCredentials, failureOf, providerTraffic } from './support';
 
 const CONNECTION_FAILED = ErrorCode.SECRET_MANAGER_CONNECTION_FAILED;

@@ -4,9 +4,9 @@
  */
 import { createHashicorpVaultProvider, HashicorpVaultConfig, HashicorpVaultProvider } from '../../src';
 import { ErrorCode } from '../../src/activepieces';
-import { provisionAppRole, uniqueName } from '../support/vault-admin';
+import { provisionAppRole, uniqueName } from '../../src/testing/vault-admin';
 import { startDouble, VaultTarget } from '../support/vault-target';
-import type { VaultDouble } from '../vault-double';
+import type { VaultDouble } from '../../src/testing/vault-double';
 import { configOf, failureOf, providerTraffic } from './support';
 
 const GET_FAILED = ErrorCode.SECRET_MANAGER_GET_SECRET_FAILED;

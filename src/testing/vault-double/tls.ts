@@ -1,6 +1,5 @@
 // TLS material generated at start-up: a throw-away CA and a server certificate it signed
 // (SAN IP:127.0.0.1, DNS:localhost). EC P-256 keys keep this well under a second.
-import { generate } from 'selfsigned';
 
 export interface TlsMaterial {
   caCertPem: string;
@@ -11,6 +10,7 @@ export interface TlsMaterial {
 const DAY_MS = 86_400_000;
 
 export async function generateTlsMaterial(): Promise<TlsMaterial> {
+  const { generate } = await loadSelfsigned();
   // real wall clock on purpose: certificate validity is checked against the OS clock
   const notBeforeDate = new Date(Date.now() - DAY_MS);
   const notAfterDate = new Date(Date.now() + 30 * DAY_MS);
@@ -33,4 +33,13 @@ export async function generateTlsMaterial(): Promise<TlsMaterial> {
     ],
   });
   return { caCertPem: ca.cert, key: server.private, cert: server.cert };
+}
+
+/** `selfsigned` is an optional peer dependency: only a double started with `tls: true` needs it. */
+async function loadSelfsigned(): Promise<typeof import('selfsigned')> {
+  try {
+    return await import('selfsigned');
+  } catch {
+    throw new Error('VaultDouble.start({ tls: true }) needs the package "selfsigned" (npm i -D selfsigned).');
+  }
 }
