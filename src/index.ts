@@ -6,22 +6,26 @@ export {
   hashicorpVaultProvider,
   DEFAULT_MAX_CACHE_ENTRIES,
   DEFAULT_STALE_IF_ERROR_SECONDS,
-} from './provider';
-export type { HashicorpVaultProvider, HashicorpVaultProviderOptions, HashicorpMetadata, ResolveInput } from './provider';
-export type { ValidationSummary } from './validate';
-export type { HashicorpVaultConfig } from './config';
-export { HashicorpVaultConfigSchema, parseVaultConfig, DEFAULT_APPROLE_MOUNT, DEFAULT_CACHE_TTL_SECONDS, DEFAULT_REQUEST_TIMEOUT_SECONDS } from './config';
-export type { HashicorpVaultProps } from './props';
-export { resolveSecretReferences } from './resolve-references';
-export type { ResolveContext, SecretManagerConnection, SecretResolvingProvider, FailurePolicy } from './resolve-references';
-export { parseSecretReference, formatSecretReference, isSecretReference } from './references';
-export type { SecretReference } from './references';
-export { parseSecretPath } from './secret-path';
-export type { SecretPath } from './secret-path';
+} from './provider/provider';
+export type { HashicorpVaultProvider, HashicorpVaultProviderOptions, HashicorpMetadata, ResolveInput } from './provider/provider';
+export type { ValidationSummary } from './provider/validate';
+export type { HashicorpVaultConfig, AdvancedVaultOptions, FieldName, FieldKind, FieldSpec } from './config/fields';
+export { CONFIG_FIELDS, FIELD_NAMES } from './config/fields';
+export type { VaultSettings } from './config/settings';
+export { parseVaultConfig } from './config/settings';
+export { HashicorpVaultConfigSchema } from './config/schema';
+export { DEFAULT_APPROLE_MOUNT, DEFAULT_CACHE_TTL_SECONDS, DEFAULT_REQUEST_TIMEOUT_SECONDS } from './config/defaults';
+export type { HashicorpVaultProps } from './provider/props';
+export { resolveSecretReferences } from './activepieces/resolve-references';
+export type { ResolveContext, SecretManagerConnection, SecretResolvingProvider, FailurePolicy } from './activepieces/resolve-references';
+export { parseSecretReference, formatSecretReference, isSecretReference } from './activepieces/references';
+export type { SecretReference } from './activepieces/references';
+export { parseSecretPath } from './vault/kv-path';
+export type { SecretPath } from './vault/kv-path';
 export type { Logger } from './logger';
 export type { RetryPolicy } from './vault/retry';
-export { toActivepiecesSecretManagerProvider, connectionIdForConfig, DEFAULT_MAX_ADAPTER_CONNECTIONS } from './activepieces-adapter';
+export { toActivepiecesSecretManagerProvider, connectionIdForConfig, DEFAULT_MAX_ADAPTER_CONNECTIONS } from './activepieces/server-adapter';
 export type {
-  ActivepiecesSecretManagerProvider, ActivepiecesAdapterOptions, ActivepiecesErrorClass, AdvancedVaultOptions,
-} from './activepieces-adapter';
-export { resolveConnectionValue, REFERENCE_FIELDS } from './connection-value';
+  ActivepiecesSecretManagerProvider, ActivepiecesAdapterOptions, ActivepiecesErrorClass,
+} from './activepieces/server-adapter';
+export { resolveConnectionValue, REFERENCE_FIELDS } from './activepieces/connection-value';

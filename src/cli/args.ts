@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { HashicorpVaultConfig } from '../config';
+import type { HashicorpVaultConfig } from '../config/fields';
 import type { CliIo } from './io';
 
 export const COMMANDS = ['check', 'resolve', 'demo', 'help'] as const;

@@ -1,20 +1,21 @@
-import type { HashicorpVaultConfig, VaultSettings } from '../config';
-import { parseVaultConfig } from '../config';
-import { humanMessage, isActivepiecesError } from '../errors';
+import type { HashicorpVaultConfig } from '../config/fields';
+import type { VaultSettings } from '../config/settings';
+import { parseVaultConfig } from '../config/settings';
+import { humanMessage, isActivepiecesError } from '../activepieces/errors';
 import { silentLogger } from '../logger';
-import { createHashicorpVaultProvider } from '../provider';
+import { createHashicorpVaultProvider } from '../provider/provider';
 import { VaultClient, VaultResponse } from '../vault/client';
 import {
   lookupSelfFailureMessage, mountsFailureMessage, networkFailureMessage, noKvMountMessage, notInitialisedMessage, notVaultMessage,
   onlyDefaultPolicyMessage, sealedMessage,
-} from '../vault/errors';
-import { VaultNetworkError } from '../vault/http-request';
-import { mountTableOf } from '../vault/kv';
+} from '../vault/messages';
+import { VaultNetworkError } from '../vault/http';
+import { mountTableOf } from '../vault/mounts';
 import { DEFAULT_RETRY_POLICY, isTransientStatus, realRetryClock } from '../vault/retry';
 import { VaultSession } from '../vault/session';
-import { exitCodeForError } from './error-exit-code';
+import { exitCodeForError } from './exit-codes';
 import { ExitCode, ExitCodeValue } from './exit-codes';
-import { duration, masked } from './format';
+import { duration, masked } from './output';
 
 export type StepId = 'reachable' | 'unsealed' | 'login' | 'token' | 'sys-mounts' | 'kv-mounts' | 'read';
 export type StepStatus = 'ok' | 'fail' | 'skip';

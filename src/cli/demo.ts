@@ -3,17 +3,17 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { ClientRequest } from 'node:http';
 import { nanoid } from 'nanoid';
 import type { CustomAuthConnectionValue } from '@activepieces/shared/src/lib/automation/app-connection/app-connection';
-import { SecretManagerConnectionScope, SecretManagerProviderId } from '../activepieces';
-import type { HashicorpVaultConfig } from '../config';
-import { resolveConnectionValue } from '../connection-value';
-import { humanMessage, isActivepiecesError } from '../errors';
-import { createHashicorpVaultProvider, HashicorpVaultProvider } from '../provider';
-import { formatSecretReference } from '../references';
-import type { ResolveContext } from '../resolve-references';
+import { SecretManagerConnectionScope, SecretManagerProviderId } from '../activepieces/shared';
+import type { HashicorpVaultConfig } from '../config/fields';
+import { resolveConnectionValue } from '../activepieces/connection-value';
+import { humanMessage, isActivepiecesError } from '../activepieces/errors';
+import { createHashicorpVaultProvider, HashicorpVaultProvider } from '../provider/provider';
+import { formatSecretReference } from '../activepieces/references';
+import type { ResolveContext } from '../activepieces/resolve-references';
 import { connectionConfig, hasConnection, type CommandLine } from './args';
-import { exitCodeForError } from './error-exit-code';
+import { exitCodeForError } from './exit-codes';
 import { ExitCode, ExitCodeValue } from './exit-codes';
-import { masked } from './format';
+import { masked } from './output';
 import type { CliIo } from './io';
 
 /** The secret-manager connection id the sample piece connection refers to: a fresh id per run, as Activepieces makes them (21-character nanoid). */

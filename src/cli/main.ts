@@ -1,8 +1,8 @@
 import { connectionConfig, parseCommandLine, USAGE, UsageError, type CommandLine } from './args';
 import { ExitCode, ExitCodeValue } from './exit-codes';
-import { masked } from './format';
+import { masked } from './output';
 import type { CliIo } from './io';
-import { printCheck, printJson } from './report';
+import { printCheck, printJson } from './output';
 
 /*
  * The commands' modules (provider, Vault client, Activepieces types) are required when a command
@@ -13,8 +13,8 @@ const commands = {
   check: () => require('./check') as typeof import('./check'),
   resolve: () => require('./resolve') as typeof import('./resolve'),
   demo: () => require('./demo') as typeof import('./demo'),
-  errors: () => require('./error-exit-code') as typeof import('./error-exit-code'),
-  messages: () => require('../errors') as typeof import('../errors'),
+  errors: () => require('./exit-codes') as typeof import('./exit-codes'),
+  messages: () => require('../activepieces/errors') as typeof import('../activepieces/errors'),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 

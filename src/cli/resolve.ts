@@ -1,5 +1,5 @@
-import type { HashicorpVaultConfig } from '../config';
-import { createHashicorpVaultProvider } from '../provider';
+import type { HashicorpVaultConfig } from '../config/fields';
+import { createHashicorpVaultProvider } from '../provider/provider';
 
 /** Reads one value through the provider, as the engine would; the caller decides how to show it. */
 export async function resolveOne(config: HashicorpVaultConfig, path: string): Promise<string> {

@@ -1,8 +1,8 @@
 import type nodeVaultFactory from 'node-vault';
-import type { VaultSettings } from '../config';
+import type { VaultSettings } from '../config/settings';
 import type { Logger } from '../logger';
 import { silentLogger } from '../logger';
-import { createHttpRequester, HttpRequester, RawRequest, RawResponse } from './http-request';
+import { createHttpRequester, HttpRequester, RawRequest, RawResponse } from './http';
 import { AttemptOutcome, parseRetryAfter, RetryClock, RetryPolicy, withRetries } from './retry';
 
 export type VaultMethod = 'GET' | 'POST' | 'LIST';
@@ -61,7 +61,7 @@ export class VaultClient {
   private readonly http: HttpRequester;
 
   constructor(
-    private readonly settings: VaultSettings,
+    private settings: VaultSettings,
     private readonly options: VaultClientOptions,
   ) {
     this.http = createHttpRequester({
@@ -102,6 +102,11 @@ export class VaultClient {
     );
   }
 
+  /** New tuning (timeout) for the same identity; URL and TLS settings are identity and stay. */
+  retune(settings: VaultSettings): void {
+    this.settings = settings;
+  }
+
   close(): void {
     this.http.close();
   }
@@ -115,7 +120,7 @@ export class VaultClient {
       method: request.method,
       headers,
       json: request.body,
-      timeout: this.settings.requestTimeoutMs,
+      timeout: 1000 * this.settings.requestTimeoutSeconds,
     })) as RawResponse;
     return {
       status: raw.statusCode,

@@ -1,4 +1,4 @@
-import { VaultNetworkError } from './http-request';
+import { VaultNetworkError } from './http';
 
 /**
  * When to try a Vault request again. Exponential backoff with full jitter ("AWS architecture

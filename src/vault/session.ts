@@ -1,9 +1,9 @@
-import type { VaultSettings } from '../config';
-import { connectionFailed, markTransient } from '../errors';
+import type { VaultSettings } from '../config/settings';
+import { connectionFailed } from '../activepieces/errors';
 import type { Logger } from '../logger';
 import { VaultClient, VaultRequest, VaultResponse } from './client';
-import { isInvalidTokenAnswer, LoginFailureKind, loginFailed, networkFailureMessage } from './errors';
-import { VaultNetworkError } from './http-request';
+import { isInvalidTokenAnswer, LoginFailureKind, loginFailed } from './messages';
+import { answeredOr } from './network-failure';
 
 /** What we know of the token we hold. Never logged. */
 interface Token {
@@ -44,7 +44,7 @@ export class VaultSession {
 
   constructor(
     private readonly client: VaultClient,
-    private readonly settings: VaultSettings,
+    private settings: VaultSettings,
     private readonly now: () => number,
     private readonly logger: Logger,
   ) {}
@@ -58,6 +58,11 @@ export class VaultSession {
     this.drop(token);
     const fresh = await this.acquire(log);
     return this.client.send({ ...request, token: fresh.value }, { log });
+  }
+
+  /** New tuning for the same identity (the token stays). */
+  retune(settings: VaultSettings): void {
+    this.settings = settings;
   }
 
   /** Logs in now (used by validate); returns the login's auth block for reporting. */
@@ -146,12 +151,8 @@ export class VaultSession {
   }
 
   private async sendLogin(body: Record<string, unknown>, log: Logger): Promise<VaultResponse> {
-    try {
-      return await this.client.send({ method: 'POST', path: `auth/${this.settings.appRoleMount}/login`, namespace: this.settings.authNamespace, body }, { log });
-    } catch (err) {
-      if (err instanceof VaultNetworkError) throw markTransient(connectionFailed(networkFailureMessage(err, this.settings)));
-      throw err;
-    }
+    const login = { method: 'POST' as const, path: `auth/${this.settings.appRoleMount}/login`, namespace: this.settings.authNamespace, body };
+    return answeredOr(() => this.client.send(login, { log }), this.settings, connectionFailed);
   }
 
   /**

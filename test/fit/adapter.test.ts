@@ -8,7 +8,7 @@ import {
 import {
   ActivepiecesSecretManagerProvider, connectionIdForConfig, createHashicorpVaultProvider, HashicorpVaultProvider, toActivepiecesSecretManagerProvider,
 } from '../../src';
-import { ActivepiecesError, ErrorCode, SecretManagerProviderId } from '../../src/activepieces';
+import { ActivepiecesError, ErrorCode, SecretManagerProviderId } from '../../src/activepieces/shared';
 import type { VaultDouble } from '../../src/testing/vault-double';
 import { provisionAppRole, uniqueName } from '../../src/testing/vault-admin';
 import { startDouble, VaultTarget } from '../support/vault-target';
@@ -156,13 +156,14 @@ describe('getSecret({ path }, config)', () => {
 });
 
 describe('connection identity', () => {
-  it('differs for every field that changes what a connection reads or how long it keeps it', () => {
+  it('differs for every identity field, and not for the tuning fields (timeout, cache TTL)', () => {
     const base = { url: 'https://vault.example.com:8200', roleId: 'r', secretId: 's' };
     const ids = [
       base, { ...base, secretId: 's2' }, { ...base, roleId: 'r2' }, { ...base, url: 'https://vault2.example.com:8200' },
-      { ...base, namespace: 'team-a' }, { ...base, appRoleMount: 'ci' }, { ...base, cacheTtlSeconds: 60 }, { ...base, requestTimeoutSeconds: 3 },
+      { ...base, namespace: 'team-a' }, { ...base, appRoleMount: 'ci' },
     ].map(connectionIdForConfig);
     expect(new Set(ids).size).toBe(ids.length);
+    expect(connectionIdForConfig({ ...base, cacheTtlSeconds: 60, requestTimeoutSeconds: 3 })).toBe(ids[0]);
   });
 
   it('is the same for configs that mean the same (trailing slash, whitespace, a new object)', () => {

@@ -3,7 +3,7 @@
  * backoff with full jitter, Retry-After, and the attempt and total-time bounds. (The fault matrix
  * checks the same end to end, counting attempts at the Vault double.)
  */
-import { VaultNetworkError } from '../../src/vault/http-request';
+import { VaultNetworkError } from '../../src/vault/http';
 import { AttemptOutcome, parseRetryAfter, RetryClock, RetryPolicy, withRetries } from '../../src/vault/retry';
 
 const POLICY: RetryPolicy = { maxAttempts: 6, baseDelayMs: 100, maxDelayMs: 1_000, totalDeadlineMs: 60_000 };

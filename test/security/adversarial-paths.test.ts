@@ -9,8 +9,8 @@ import fc from 'fast-check';
 import {
   createHashicorpVaultProvider, HashicorpVaultConfig, HashicorpVaultProvider, parseSecretReference, resolveSecretReferences,
 } from '../../src';
-import { SecretManagerConnectionScope, SecretManagerProviderId } from '../../src/activepieces';
-import { isActivepiecesError } from '../../src/errors';
+import { SecretManagerConnectionScope, SecretManagerProviderId } from '../../src/activepieces/shared';
+import { isActivepiecesError } from '../../src/activepieces/errors';
 import { LoggedRequest, VaultDouble } from '../../src/testing/vault-double';
 import { provisionAppRole } from '../../src/testing/vault-admin';
 import { startDouble, VaultTarget } from '../support/vault-target';

@@ -4,11 +4,11 @@
  * path it produces stays inside the KV mount the author named.
  */
 import fc from 'fast-check';
-import { ErrorCode } from '../../src/activepieces';
-import { isActivepiecesError } from '../../src/errors';
+import { ErrorCode } from '../../src/activepieces/shared';
+import { isActivepiecesError } from '../../src/activepieces/errors';
 import {
   locateByConvention, locateInMounts, MountInfo, parseSecretPath, readRequestPath, SecretLocation, SecretPath,
-} from '../../src/secret-path';
+} from '../../src/vault/kv-path';
 import { anyPathInput } from './adversarial-input';
 
 const RUNS = 10_000;

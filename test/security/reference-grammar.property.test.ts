@@ -6,9 +6,9 @@
  */
 import fc from 'fast-check';
 import { formatSecretReference, parseSecretReference, resolveSecretReferences, SecretManagerConnection } from '../../src';
-import { SecretManagerConnectionScope, SecretManagerProviderId } from '../../src/activepieces';
-import { isActivepiecesError } from '../../src/errors';
-import { parseSecretPath } from '../../src/secret-path';
+import { SecretManagerConnectionScope, SecretManagerProviderId } from '../../src/activepieces/shared';
+import { isActivepiecesError } from '../../src/activepieces/errors';
+import { parseSecretPath } from '../../src/vault/kv-path';
 import { anyPathInput, HOSTILE_SEGMENTS } from './adversarial-input';
 
 const RUNS = 10_000;

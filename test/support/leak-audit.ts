@@ -9,7 +9,7 @@
  * and after the file's tests, fails the file if any recorded secret appears in any of it.
  */
 import { inspect } from 'node:util';
-import * as errors from '../../src/errors';
+import * as errors from '../../src/activepieces/errors';
 import * as logging from '../../src/logger';
 import type { Logger } from '../../src/logger';
 import { VaultDouble } from '../../src/testing/vault-double';

@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
-import { ErrorCode } from '../../src/activepieces';
-import { describeSettings, parseVaultConfig } from '../../src/config';
+import { ErrorCode } from '../../src/activepieces/shared';
+import { parseVaultConfig } from '../../src/config/settings';
 
 const base = { url: 'https://vault.example.com:8200/', roleId: 'role-id-PLANTED-1', secretId: 'secret-id-PLANTED-2' };
 
@@ -23,8 +23,8 @@ describe('connection config', () => {
       authNamespace: '',
       appRoleMount: 'approle',
       tlsSkipVerify: false,
-      requestTimeoutMs: 10_000,
-      cacheTtlMs: 3_600_000,
+      requestTimeoutSeconds: 10,
+      cacheTtlSeconds: 3600,
     });
   });
 
@@ -38,12 +38,12 @@ describe('connection config', () => {
       requestTimeoutSeconds: '5',
       cacheTtlSeconds: 0,
     });
-    expect(s).toMatchObject({ namespace: 'admin/team-a', authNamespace: 'admin', appRoleMount: 'apps/approle', tlsSkipVerify: true, requestTimeoutMs: 5000, cacheTtlMs: 0 });
+    expect(s).toMatchObject({ namespace: 'admin/team-a', authNamespace: 'admin', appRoleMount: 'apps/approle', tlsSkipVerify: true, requestTimeoutSeconds: 5, cacheTtlSeconds: 0 });
   });
 
   it('treats empty advanced options as their defaults, and authNamespace "root" as the root namespace', () => {
     const s = parseVaultConfig({ ...base, namespace: 'team', appRoleMount: '', cacheTtlSeconds: '', authNamespace: 'root' });
-    expect(s).toMatchObject({ appRoleMount: 'approle', cacheTtlMs: 3_600_000, namespace: 'team', authNamespace: '' });
+    expect(s).toMatchObject({ appRoleMount: 'approle', cacheTtlSeconds: 3600, namespace: 'team', authNamespace: '' });
     expect(parseVaultConfig({ ...base, namespace: 'team' }).authNamespace).toBe('team');
   });
 
@@ -71,9 +71,9 @@ describe('connection config', () => {
     expect(parseVaultConfig({ ...base, namespace: 'x' }).fingerprint).not.toBe(a);
   });
 
-  it('never shows the Role ID or Secret ID through JSON, inspect or describe', () => {
+  it('never shows the Role ID or Secret ID through JSON or inspect', () => {
     const s = parseVaultConfig(base);
-    for (const text of [JSON.stringify(s), inspect(s, { depth: 10, showHidden: true }), JSON.stringify(describeSettings(s)), String(s.credentials)]) {
+    for (const text of [JSON.stringify(s), inspect(s, { depth: 10, showHidden: true }), String(s.credentials)]) {
       expect(text).not.toContain('PLANTED');
     }
     expect(s.credentials.loginBody()).toEqual({ role_id: 'role-id-PLANTED-1', secret_id: 'secret-id-PLANTED-2' });

@@ -1,7 +1,7 @@
-import { ErrorCode } from '../../src/activepieces';
+import { ErrorCode } from '../../src/activepieces/shared';
 import {
   canonicalPathOf, locateByConvention, locateInMounts, MountInfo, parseSecretPath, readRequestPath,
-} from '../../src/secret-path';
+} from '../../src/vault/kv-path';
 
 const mounts = new Map<string, MountInfo>([
   ['secret', { type: 'kv', kvVersion: 2 }],

@@ -1,4 +1,4 @@
-import { turnClock } from '../../src/turn-clock';
+import { turnClock } from '../../src/provider/turn-clock';
 
 describe('turnClock', () => {
   it('reads the clock once per synchronous run, and again after it', async () => {

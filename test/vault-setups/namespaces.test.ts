@@ -4,7 +4,7 @@
  * policy lines in messages written relative to the namespace the token belongs to (notes §8).
  */
 import { createHashicorpVaultProvider, HashicorpVaultConfig, HashicorpVaultProvider } from '../../src';
-import { ErrorCode } from '../../src/activepieces';
+import { ErrorCode } from '../../src/activepieces/shared';
 import { uniqueName } from '../../src/testing/vault-admin';
 import { startDouble, VaultTarget } from '../support/vault-target';
 import type { VaultDouble } from '../../src/testing/vault-double';

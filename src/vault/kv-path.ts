@@ -1,4 +1,4 @@
-import { validationFailed } from './errors';
+import { validationFailed } from '../activepieces/errors';
 
 /**
  * The grammar of what a piece author writes after the key icon:

@@ -1,10 +1,10 @@
-import type { VaultSettings } from './config';
-import { connectionFailed } from './errors';
-import type { Logger } from './logger';
-import { mountsFailureMessage, networkFailureMessage } from './vault/errors';
-import { VaultNetworkError } from './vault/http-request';
-import { mountTableOf } from './vault/kv';
-import type { VaultSession } from './vault/session';
+import type { VaultSettings } from '../config/settings';
+import { connectionFailed } from '../activepieces/errors';
+import type { Logger } from '../logger';
+import { mountsFailureMessage } from '../vault/messages';
+import { answeredOr } from '../vault/network-failure';
+import { mountTableOf } from '../vault/mounts';
+import type { VaultSession } from '../vault/session';
 
 /** What Save on the connection form reports when the connection works. */
 export interface ValidationSummary {
@@ -20,13 +20,7 @@ export interface ValidationSummary {
 /** AppRole login, then `GET sys/mounts` with the new token (the same two steps the built-in provider checks). */
 export async function validateConnection(session: VaultSession, settings: VaultSettings, log: Logger): Promise<ValidationSummary> {
   const token = await session.loginNow(log);
-  let res;
-  try {
-    res = await session.send({ method: 'GET', path: 'sys/mounts', namespace: settings.namespace }, log);
-  } catch (err) {
-    if (err instanceof VaultNetworkError) throw connectionFailed(networkFailureMessage(err, settings));
-    throw err;
-  }
+  const res = await answeredOr(() => session.send({ method: 'GET', path: 'sys/mounts', namespace: settings.namespace }, log), settings, connectionFailed);
   if (res.status !== 200) throw connectionFailed(mountsFailureMessage(res, settings));
   const kvMounts = [...mountTableOf(res)]
     .filter(([, info]) => info.kvVersion !== undefined)

@@ -1,4 +1,4 @@
-import { ActivepiecesError, ErrorCode, SecretManagerProviderId } from './activepieces';
+import { ActivepiecesError, ErrorCode, SecretManagerProviderId } from './shared';
 
 /**
  * Constructors for the errors this package throws. Every message is written for a person and

@@ -1,8 +1,8 @@
-import { ActivepiecesError, SecretManagerConnectionScope } from './activepieces';
+import { ActivepiecesError, SecretManagerConnectionScope } from './shared';
 import { getSecretFailed, isActivepiecesError, validationFailed } from './errors';
-import type { Logger } from './logger';
-import { silentLogger } from './logger';
-import { hashicorpVaultProvider } from './provider';
+import type { Logger } from '../logger';
+import { silentLogger } from '../logger';
+import { hashicorpVaultProvider } from '../provider/provider';
 import { parseSecretReference, SecretReference } from './references';
 
 /** A secret-manager connection as the engine knows it. */

@@ -1,8 +1,8 @@
-import type { ActivepiecesError } from '../activepieces';
-import type { VaultSettings } from '../config';
-import { connectionFailed, getSecretFailed, markTransient } from '../errors';
-import { canonicalPathOf, SecretLocation } from '../secret-path';
-import { VaultNetworkError } from './http-request';
+import type { ActivepiecesError } from '../activepieces/shared';
+import type { VaultSettings } from '../config/settings';
+import { connectionFailed, getSecretFailed, markTransient } from '../activepieces/errors';
+import { canonicalPathOf, SecretLocation } from './kv-path';
+import { VaultNetworkError } from './http';
 import { isTransientStatus } from './retry';
 import type { VaultResponse } from './client';
 
@@ -54,7 +54,7 @@ export function networkFailureMessage(err: VaultNetworkError, settings: VaultSet
     case 'dns':
       return `Cannot reach Vault at ${at}: the host name does not resolve (${err.code}). Check the URL for typos and the workers' DNS.`;
     case 'timeout':
-      return `Vault at ${at} did not answer within ${settings.requestTimeoutMs / 1000} s. Check that Vault is up and not overloaded, or raise the request timeout.`;
+      return `Vault at ${at} did not answer within ${settings.requestTimeoutSeconds} s. Check that Vault is up and not overloaded, or raise the request timeout.`;
     case 'tls':
       return tlsFailureMessage(err.code, settings);
     case 'reset':

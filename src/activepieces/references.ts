@@ -1,4 +1,4 @@
-import { SecretManagerFieldsSeparator } from './activepieces';
+import { SecretManagerFieldsSeparator } from './shared';
 import { validationFailed } from './errors';
 
 /** A whole field value `{{<connectionId>|ap_sep_v1|<path>}}`, split. */

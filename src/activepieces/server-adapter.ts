@@ -1,12 +1,13 @@
 import type { HashicorpProviderConfig } from '@activepieces/shared/src/lib/ee/secret-managers';
 import { LRUCache } from 'lru-cache';
-import type { ActivepiecesError } from './activepieces';
-import type { HashicorpVaultConfig } from './config';
-import { parseVaultConfig } from './config';
+import type { ActivepiecesError } from './shared';
+import type { AdvancedVaultOptions, HashicorpVaultConfig } from '../config/fields';
+import { configKey } from '../config/identity';
+import { parseVaultConfig } from '../config/settings';
 import { humanMessage, isActivepiecesError } from './errors';
-import type { HashicorpMetadata, HashicorpVaultProvider } from './provider';
-import { parseSecretPath } from './secret-path';
-import type { ValidationSummary } from './validate';
+import type { HashicorpMetadata, HashicorpVaultProvider } from '../provider/provider';
+import { parseSecretPath } from '../vault/kv-path';
+import type { ValidationSummary } from '../provider/validate';
 
 /**
  * The shape of one entry in Activepieces' server map of secret-manager providers
@@ -29,11 +30,6 @@ export interface ActivepiecesSecretManagerProvider {
   getSecret: (params: { path: string }, config: HashicorpProviderConfig) => Promise<string>;
   validatePathFormat: (path: string) => Promise<void>;
 }
-
-/** Our advanced options; Activepieces' form (and its request schema) carries none of them. */
-export type AdvancedVaultOptions = Partial<
-  Pick<HashicorpVaultConfig, 'appRoleMount' | 'authNamespace' | 'caCertificate' | 'tlsSkipVerify' | 'requestTimeoutSeconds' | 'cacheTtlSeconds'>
->;
 
 /** `ActivepiecesError`'s constructor, as the host's own copy of `@activepieces/shared` (or core-utils) defines it. */
 export type ActivepiecesErrorClass = new (error: ActivepiecesError['error'], message?: string) => Error;
@@ -124,24 +120,15 @@ export function toActivepiecesSecretManagerProvider(
 }
 
 /**
- * A stable id for everything that makes a connection different. The fingerprint is a truncated
- * SHA-256 (no credential can be read back from it); timeout and TTL are appended because the
- * fingerprint leaves them out and a state is rebuilt whenever any config field changes.
+ * A stable id for what makes a connection different: its fingerprint, a truncated SHA-256 of the
+ * identity fields (no credential can be read back from it). Configs that differ only in tuning
+ * (timeout, cache TTL) share the connection, which is retuned in place.
  */
 export function connectionIdForConfig(config: HashicorpVaultConfig): string {
-  const s = parseVaultConfig(config);
-  return `hashicorp-${s.fingerprint}-${s.requestTimeoutMs}-${s.cacheTtlMs}`;
+  return `hashicorp-${parseVaultConfig(config).fingerprint}`;
 }
 
 /** Rebuilt with the human message: the constructor puts the code in front again (`CODE: message`). */
-/** Every field that makes a config distinct, in a fixed order (the memo key of its id). */
-function configKey(c: HashicorpVaultConfig): string {
-  return JSON.stringify([
-    c.url, c.namespace, c.roleId, c.secretId, c.appRoleMount, c.authNamespace,
-    c.caCertificate, c.tlsSkipVerify, c.requestTimeoutSeconds, c.cacheTtlSeconds,
-  ]);
-}
-
 function asHostError(err: unknown, errorClass: ActivepiecesErrorClass | undefined): unknown {
   if (!errorClass || !isActivepiecesError(err)) return err;
   const { error } = err;

@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
-import { isTransientFailure } from './errors';
-import type { Logger } from './logger';
-import type { SecretData } from './vault/kv';
+import { isTransientFailure } from '../activepieces/errors';
+import type { Logger } from '../logger';
+import type { SecretData } from '../vault/kv';
 
 /** One KV secret as read, whole: every key of it is served from this one read. */
 export interface CachedSecret {

@@ -1,0 +1,202 @@
+import { SECRET_MANAGER_PROVIDERS_METADATA, SecretManagerProviderId } from '../activepieces/shared';
+import { validationFailed } from '../activepieces/errors';
+import type { HashicorpVaultConfig } from '../config/fields';
+import { parseVaultConfig } from '../config/settings';
+import type { Logger } from '../logger';
+import { silentLogger } from '../logger';
+import { VaultClient, VaultClientOptions } from '../vault/client';
+import { parseSecretPath, SecretPath } from '../vault/kv-path';
+import { DEFAULT_RETRY_POLICY, realRetryClock, RetryPolicy } from '../vault/retry';
+import { VaultSession } from '../vault/session';
+import { Connection, LocatedPath, requestLogger } from './connection';
+import { Locator, secretAddressOf } from './locator';
+import { hashicorpVaultProps, HashicorpVaultProps } from './props';
+import { SecretCache } from './secret-cache';
+import { turnClock } from './turn-clock';
+import { validateConnection, ValidationSummary } from './validate';
+import { valueAsText } from './value-as-text';
+
+export interface HashicorpVaultProviderOptions {
+  /** pino-compatible; receives no secret value, token, Role ID or Secret ID. Default: silent. */
+  logger?: Logger;
+  /** Clock in ms for token lifetimes and cache TTLs (tests inject one). Default: `Date.now`. */
+  now?: () => number;
+  /** Whole secrets kept in memory, all connections together (LRU). Default 50,000. */
+  maxCacheEntries?: number;
+  /** After a value's TTL, how long it may still be served while Vault fails transiently. Default 300; 0 disables. */
+  staleIfErrorSeconds?: number;
+  /** Retries of one Vault request on no answer, 5xx, 412 and 429. */
+  retry?: Partial<RetryPolicy>;
+}
+
+export type HashicorpMetadata = (typeof SECRET_MANAGER_PROVIDERS_METADATA)[number] & { id: SecretManagerProviderId.HASHICORP };
+
+export interface ResolveInput {
+  connectionId: string;
+  config: HashicorpVaultConfig;
+  /** `mount/data/path/to/secret/key`, optionally `?version=N`. */
+  path: string;
+}
+
+export interface HashicorpVaultProvider {
+  readonly id: SecretManagerProviderId.HASHICORP;
+  readonly metadata: HashicorpMetadata;
+  /** The connection form as pieces-framework properties (built on first access). */
+  readonly props: HashicorpVaultProps;
+  /** Logs in with AppRole and reads sys/mounts; throws SECRET_MANAGER_CONNECTION_FAILED saying what to fix. */
+  validate(input: { config: HashicorpVaultConfig }): Promise<ValidationSummary>;
+  /** The value at `path`, as text. */
+  resolve(input: ResolveInput): Promise<string>;
+  /**
+   * The value at `path` when it is cached and fresh, else undefined; never sends a request.
+   * Lets the engine hook fill a warm reference without a promise (`resolve` does the rest).
+   */
+  resolveFromCache(input: ResolveInput): string | undefined;
+  /** Forgets cached values (and discovered mounts) of one connection, or of all. Keeps tokens. */
+  invalidate(input?: { connectionId?: string }): void;
+  /** Forgets a connection entirely and revokes its token (best effort). */
+  disconnect(input: { connectionId: string }): Promise<void>;
+  /** Disconnects every connection (for a clean shutdown). */
+  close(): Promise<void>;
+}
+
+export const DEFAULT_MAX_CACHE_ENTRIES = 50_000;
+export const DEFAULT_STALE_IF_ERROR_SECONDS = 300;
+/** Parsed paths kept across connections; a bound against hostile input, far above real use. */
+const MAX_PARSED_PATHS = 10_000;
+
+export function createHashicorpVaultProvider(options: HashicorpVaultProviderOptions = {}): HashicorpVaultProvider {
+  return new VaultProvider(options);
+}
+
+class VaultProvider implements HashicorpVaultProvider {
+  readonly id = SecretManagerProviderId.HASHICORP as const;
+  readonly metadata = hashicorpMetadata();
+  private readonly connections = new Map<string, Connection>();
+  private readonly cache: SecretCache;
+  private readonly locator = new Locator((c, location) => SecretCache.key(c.connectionId, c.settings.fingerprint, secretAddressOf(location)));
+  private readonly logger: Logger;
+  private readonly now: () => number;
+  private readonly clientOptions: VaultClientOptions;
+  private readonly parsedPaths = new Map<string, SecretPath>();
+
+  constructor(options: HashicorpVaultProviderOptions) {
+    this.logger = options.logger ?? silentLogger;
+    this.now = options.now ?? Date.now;
+    this.cache = new SecretCache({
+      maxEntries: options.maxCacheEntries ?? DEFAULT_MAX_CACHE_ENTRIES,
+      staleIfErrorMs: 1000 * (options.staleIfErrorSeconds ?? DEFAULT_STALE_IF_ERROR_SECONDS),
+      // An injected clock is read as it is (tests move it between two calls of one run).
+      now: options.now ?? turnClock(Date.now),
+      logger: this.logger,
+    });
+    this.clientOptions = {
+      retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
+      clock: { ...realRetryClock, now: this.now },
+      logger: this.logger,
+    };
+  }
+
+  get props(): HashicorpVaultProps {
+    return hashicorpVaultProps();
+  }
+
+  async validate({ config }: { config: HashicorpVaultConfig }): Promise<ValidationSummary> {
+    const settings = parseVaultConfig(config);
+    const client = new VaultClient(settings, this.clientOptions);
+    const session = new VaultSession(client, settings, this.now, this.logger);
+    try {
+      return await validateConnection(session, settings, requestLogger(this.logger));
+    } finally {
+      await session.revoke();
+      client.close();
+    }
+  }
+
+  async resolve({ connectionId, config, path }: ResolveInput): Promise<string> {
+    const connection = this.connectionFor(connectionId, config);
+    const known = connection.located.get(path);
+    const cached = known && this.cachedValue(known, path);
+    if (cached !== undefined) return cached;
+    const log = connection.requestLogger();
+    const parsed = this.parsePath(path);
+    const { location, cacheKey } = known ?? (await this.locator.locate(connection, parsed, log));
+    const load = () => this.locator.read(connection, location, parsed, log);
+    const secret = this.cache.peek(cacheKey) ?? (await this.cache.fetch(cacheKey, 1000 * connection.settings.cacheTtlSeconds, load, log));
+    return valueAsText(secret.data, location, path);
+  }
+
+  resolveFromCache({ connectionId, config, path }: ResolveInput): string | undefined {
+    const connection = this.connections.get(connectionId);
+    if (!connection?.runsWith(config)) return undefined;
+    const known = connection.located.get(path);
+    return known && this.cachedValue(known, path);
+  }
+
+  invalidate(input: { connectionId?: string } = {}): void {
+    if (input.connectionId === undefined) {
+      this.cache.clear();
+      for (const connection of this.connections.values()) connection.forgetDiscoveries();
+      return;
+    }
+    this.cache.dropConnection(input.connectionId);
+    this.connections.get(input.connectionId)?.forgetDiscoveries();
+  }
+
+  async disconnect({ connectionId }: { connectionId: string }): Promise<void> {
+    const connection = this.connections.get(connectionId);
+    this.connections.delete(connectionId);
+    this.cache.dropConnection(connectionId);
+    await connection?.retire();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.connections.keys()].map((connectionId) => this.disconnect({ connectionId })));
+    this.cache.clear();
+  }
+
+  /** The connection for an id; an edited identity gets a new one (new login, new cache keys), edited tuning retunes it. */
+  private connectionFor(connectionId: string, config: HashicorpVaultConfig): Connection {
+    const current = this.connections.get(connectionId);
+    if (current?.runsWith(config)) return current;
+    if (typeof connectionId !== 'string' || connectionId.trim() === '') throw validationFailed('A connection id is required.');
+    const settings = parseVaultConfig(config);
+    const ttlBefore = current?.settings.cacheTtlSeconds;
+    if (current?.adopt(config, settings)) {
+      // Same identity, new tuning: the token stays; values cached under another TTL do not.
+      if (settings.cacheTtlSeconds !== ttlBefore) this.cache.dropConnection(connectionId);
+      return current;
+    }
+    const next = new Connection(connectionId, config, settings, this.clientOptions, this.now, this.logger);
+    this.connections.set(connectionId, next);
+    if (current) {
+      this.cache.dropConnection(connectionId);
+      void current.retire();
+    }
+    return next;
+  }
+
+  /** The warm path: no parsing, no logger, no request id, no promise. */
+  private cachedValue(known: LocatedPath, path: string): string | undefined {
+    const hit = this.cache.peek(known.cacheKey);
+    return hit && valueAsText(hit.data, known.location, path);
+  }
+
+  private parsePath(path: string): SecretPath {
+    let parsed = this.parsedPaths.get(path);
+    if (!parsed) {
+      parsed = parseSecretPath(path);
+      if (this.parsedPaths.size >= MAX_PARSED_PATHS) this.parsedPaths.clear();
+      this.parsedPaths.set(path, parsed);
+    }
+    return parsed;
+  }
+}
+
+function hashicorpMetadata(): HashicorpMetadata {
+  const entry = SECRET_MANAGER_PROVIDERS_METADATA.find((m) => m.id === SecretManagerProviderId.HASHICORP);
+  return structuredClone(entry) as HashicorpMetadata;
+}
+
+/** The default instance the engine loads. */
+export const hashicorpVaultProvider: HashicorpVaultProvider = createHashicorpVaultProvider();
