@@ -92,7 +92,7 @@ class Walk {
 }
 
 /**
- * `GET sys/health` (unauthenticated, notes §9) with every state mapped to 200, so a sealed or
+ * `GET sys/health` (unauthenticated, docs/vault-behaviour.md §9) with every state mapped to 200, so a sealed or
  * standby Vault answers at once instead of being retried as a 503/429; the body says which.
  */
 const HEALTH_PATH = 'sys/health?standbycode=200&sealedcode=200&uninitcode=200&perfstandbyok=true&drsecondarycode=200';
@@ -156,7 +156,7 @@ interface LookupSelfData {
 
 async function tokenLookup(session: VaultSession, settings: VaultSettings, walk: Walk): Promise<void> {
   const title = 'Token TTL and policies (lookup-self)';
-  // notes §3.3: the -self paths run in the token's own namespace, where the login happened.
+  // docs/vault-behaviour.md §3.3: the -self paths run in the token's own namespace, where the login happened.
   const res = await sendOrFail(session, { method: 'GET', path: 'auth/token/lookup-self', namespace: settings.authNamespace }, settings, walk, 'token', title);
   if (!res) return;
   if (res.status !== 200) {

@@ -90,7 +90,7 @@ function parseVersionQuery(query: string, fail: (why: string) => never): number 
 export function locateByConvention(path: SecretPath): SecretLocation | null {
   const at = path.segments.indexOf('data');
   if (at < 1 || path.segments.length - at < 3) return null;
-  // On Vault Enterprise a leading path segment may name a child namespace (notes §8): a guessed
+  // On Vault Enterprise a leading path segment may name a child namespace (docs/vault-behaviour.md §8): a guessed
   // mount "team/sys" would read "sys/data/..." in namespace "team". Only a listed mount may.
   if (path.segments.slice(1, at).some((s) => RESERVED_MOUNTS.has(s))) return null;
   return v2Location(path, path.segments.slice(0, at).join('/'), path.segments.slice(at + 1), true);

@@ -15,7 +15,7 @@ export type ReadOutcome =
   /** Vault's answer may mean the mount is not the engine version we assumed. */
   | { kind: 'engine-mismatch'; response: VaultResponse };
 
-/** `GET <mount>/data/<path>` (KV v2, notes §5.1) or `GET <mount>/<path>` (KV v1, notes §6). */
+/** `GET <mount>/data/<path>` (KV v2, docs/vault-behaviour.md §5.1) or `GET <mount>/<path>` (KV v1, docs/vault-behaviour.md §6). */
 export async function readSecret(session: VaultSession, settings: VaultSettings, loc: SecretLocation, rawPath: string, log: Logger): Promise<ReadOutcome> {
   const res = await answeredOr(
     () => session.send({ method: 'GET', path: readRequestPath(loc), namespace: settings.namespace }, log),
@@ -45,7 +45,7 @@ function v2Data(res: VaultResponse): unknown {
   return data && typeof data.metadata === 'object' ? data.data : undefined;
 }
 
-/** 404 `{"errors":[]}` (no such secret, notes §5.1/§6) or the KV v2 "Invalid path" warning (read without data/). */
+/** 404 `{"errors":[]}` (no such secret, docs/vault-behaviour.md §5.1/§6) or the KV v2 "Invalid path" warning (read without data/). */
 function isPlainNotFound(res: VaultResponse): boolean {
   const deleted = (res.body?.data as { metadata?: { deletion_time?: string } } | null | undefined)?.metadata?.deletion_time;
   return !deleted && (res.body?.errors?.length ?? 0) === 0;

@@ -15,7 +15,7 @@ export function firstError(res: VaultResponse): string {
   return res.body?.errors?.[0]?.replace(/\s+/g, ' ').trim() ?? '';
 }
 
-/** Vault ≥1.15: "2 errors occurred: permission denied, invalid token"; older: plain "permission denied" (notes §3.4). */
+/** Vault ≥1.15: "2 errors occurred: permission denied, invalid token"; older: plain "permission denied" (docs/vault-behaviour.md §3.4). */
 export function isInvalidTokenAnswer(res: VaultResponse): boolean {
   if (res.status !== 403) return false;
   const errors = res.body?.errors ?? [];
@@ -29,7 +29,7 @@ function where(settings: VaultSettings, namespace: string): string {
 /**
  * The HCL line that grants `capability` on `apiPath` (a path in the secrets namespace). The token
  * belongs to the auth namespace, and its policies are that namespace's, with paths relative to it
- * (notes §8): so when the AppRole lives in a parent namespace the child's path is prefixed.
+ * (docs/vault-behaviour.md §8): so when the AppRole lives in a parent namespace the child's path is prefixed.
  */
 export function policyLine(settings: VaultSettings, apiPath: string, capability: 'read'): string {
   const prefix = relativeNamespace(settings.authNamespace, settings.namespace);
@@ -123,7 +123,7 @@ export function loginFailureMessage(res: VaultResponse, settings: VaultSettings,
     case 'credentials':
       return `Vault at ${at} rejected the Role ID or Secret ID (${err}). The Secret ID may be wrong, expired or used up (secret_id_num_uses). Issue a new one with: vault write -f auth/${mount}/role/<role>/secret-id`;
     case 'cidr':
-      // Vault's text ends in a Go formatting artifact, ": %!w(<nil>)" (notes §2.3): not worth showing.
+      // Vault's text ends in a Go formatting artifact, ": %!w(<nil>)" (docs/vault-behaviour.md §2.3): not worth showing.
       return `Vault at ${at} refused the AppRole login from this machine's address (${err.replace(/: %!w\(<nil>\)$/, '')}). Add the Activepieces workers' address to the role's secret_id_bound_cidrs or the Secret ID's cidr_list, or issue a Secret ID without that restriction.`;
     case 'locked-out':
       return `Vault at ${at} refused the AppRole login with 403: the role is locked out after repeated failed logins (user lockout). Wait for the lockout to end (15 minutes by default) or unlock it with: vault write -f sys/locked-users/<mount accessor>/unlock/<role id>; then fix the Secret ID.`;
@@ -156,7 +156,7 @@ export function mountsFailureMessage(res: VaultResponse, settings: VaultSettings
 }
 
 /**
- * `auth/token/lookup-self` refused. The built-in `default` policy allows it (notes §3.1), so a 403
+ * `auth/token/lookup-self` refused. The built-in `default` policy allows it (docs/vault-behaviour.md §3.1), so a 403
  * means the role's tokens are issued without it (`token_no_default_policy`).
  */
 export function lookupSelfFailureMessage(res: VaultResponse, settings: VaultSettings): string {
@@ -189,7 +189,7 @@ export function readFailed(res: VaultResponse, settings: VaultSettings, location
 function readFailureMessage(res: VaultResponse, settings: VaultSettings, loc: SecretLocation): string {
   const secret = secretName(loc);
   const at = where(settings, settings.namespace);
-  // A missing namespace is a 404 too (notes §8); it must not read as a missing secret.
+  // A missing namespace is a 404 too (docs/vault-behaviour.md §8); it must not read as a missing secret.
   if (isNamespaceNotFound(res)) return commonAnswer(res, settings, settings.namespace)!;
   if (res.status === 404) {
     const metadata = (res.body?.data as { metadata?: { deletion_time?: string; destroyed?: boolean; version?: number } } | null)?.metadata;
@@ -210,7 +210,7 @@ function readFailureMessage(res: VaultResponse, settings: VaultSettings, loc: Se
 
 /**
  * What the author may have meant: the full KV v2 path when `data/` was left out, or the KV v1
- * path when `data/` was written on a v1 mount (v1 has no `data/` segment, notes §6).
+ * path when `data/` was written on a v1 mount (v1 has no `data/` segment, docs/vault-behaviour.md §6).
  */
 function notFoundHint(loc: SecretLocation): string {
   if (loc.kvVersion === 2 && !loc.canonical) return ` The full path is ${canonicalPathOf(loc)}.`;

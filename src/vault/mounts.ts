@@ -8,8 +8,8 @@ import { answeredOr } from './network-failure';
 import type { VaultSession } from './session';
 
 /**
- * The KV mounts a token can see. `sys/mounts` first (notes §4.1; needs `read` on it); when that is
- * refused, `sys/internal/ui/mounts/<path>` (notes §4.2; allowed whenever the token has any
+ * The KV mounts a token can see. `sys/mounts` first (docs/vault-behaviour.md §4.1; needs `read` on it); when that is
+ * refused, `sys/internal/ui/mounts/<path>` (docs/vault-behaviour.md §4.2; allowed whenever the token has any
  * capability under the mount). Null when neither is allowed.
  */
 export interface DiscoveredMounts {
@@ -34,7 +34,7 @@ export async function discoverMounts(session: VaultSession, settings: VaultSetti
   return data.path ? { table: new Map([[trimSlash(data.path), mountInfoOf(data)]]), complete: false } : null;
 }
 
-/** `sys/mounts` lists mounts under `data` and, on older servers and the root URL, at top level too (notes §4.1). */
+/** `sys/mounts` lists mounts under `data` and, on older servers and the root URL, at top level too (docs/vault-behaviour.md §4.1). */
 export function mountTableOf(res: VaultResponse): Map<string, MountInfo> {
   const source = (res.body?.data && typeof res.body.data === 'object' ? res.body.data : res.body) as Record<string, unknown>;
   const table = new Map<string, MountInfo>();
@@ -49,7 +49,7 @@ interface MountEntry {
   options?: { version?: string } | null;
 }
 
-/** KV v1 shows `options: null`, `{}` or `{"version":"1"}`; legacy mounts have type `generic` (notes §4.1). */
+/** KV v1 shows `options: null`, `{}` or `{"version":"1"}`; legacy mounts have type `generic` (docs/vault-behaviour.md §4.1). */
 function mountInfoOf(entry: MountEntry): MountInfo {
   const type = entry.type ?? 'unknown';
   if (type !== 'kv' && type !== 'generic' && type !== 'kv-v2') return { type };

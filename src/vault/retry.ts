@@ -41,7 +41,7 @@ export interface AttemptOutcome {
 
 /**
  * Worth another try: no answer at all (but not DNS "no such host" or a TLS failure, which a retry
- * cannot fix), 412 (Enterprise: the consistency index is not there yet, notes §9),
+ * cannot fix), 412 (Enterprise: the consistency index is not there yet, docs/vault-behaviour.md §9),
  * 429 (rate limit or standby), and 5xx except 501 (not initialised). Never 400, 403, 404, 405.
  */
 export function isRetryable(outcome: AttemptOutcome): boolean {

@@ -72,7 +72,7 @@ export class VaultSession {
   }
 
   /**
-   * Best-effort revoke-self (batch tokens cannot be revoked, notes §3.3); forgets the token either
+   * Best-effort revoke-self (batch tokens cannot be revoked, docs/vault-behaviour.md §3.3); forgets the token either
    * way. One attempt only: disconnect and shutdown must not wait out retries against a failing Vault.
    */
   async revoke(): Promise<void> {
@@ -157,13 +157,13 @@ export class VaultSession {
 
   /**
    * A 403 on login means either "no AppRole at this mount" or "locked out" (both plain
-   * "permission denied", notes §2.4 and §3.4). A login with a random role_id tells them apart:
+   * "permission denied", docs/vault-behaviour.md §2.4 and §3.4). A login with a random role_id tells them apart:
    * an existing AppRole answers 400 "invalid role or secret ID", and an unknown role_id does not
-   * count towards lockout (notes §2.4).
+   * count towards lockout (docs/vault-behaviour.md §2.4).
    */
   private async diagnoseLogin(res: VaultResponse, log: Logger): Promise<LoginFailureKind> {
     const error = res.body?.errors?.[0] ?? '';
-    // notes §2.3: CIDR refusals name "the role" or "the secret ID"; test them first.
+    // docs/vault-behaviour.md §2.3: CIDR refusals name "the role" or "the secret ID"; test them first.
     if (res.status === 400 && /unauthorized (by|through) CIDR restrictions/i.test(error)) return 'cidr';
     if (res.status === 400) return /invalid role|secret id|role id|missing/i.test(error) ? 'credentials' : 'other';
     if (res.status === 404 || res.status === 405) return 'not-enabled';

@@ -194,7 +194,7 @@ describe('disconnect', () => {
     expect(f.counts.revocations()).toBe(2);
   });
 
-  it('does not try to revoke a batch token (Vault answers 400, notes §3.3)', async () => {
+  it('does not try to revoke a batch token (Vault answers 400, docs/vault-behaviour.md §3.3)', async () => {
     const f = await fixture({ token_ttl: '1h', token_type: 'batch' });
     await uncachedResolve(f);
     await provider.disconnect({ connectionId: 'c1' });

@@ -58,7 +58,7 @@ const error = (code: ErrorCode, message: RegExp, attempts: Attempts): Expected =
 let target: VaultTarget & { double: VaultDouble };
 const inject = (rule: FaultRule) => () => target.double.faults.add(rule);
 const lockOut = async (fx: Fixture) => {
-  // notes §2.4: 5 failed logins with a valid role_id lock the role for 15 minutes.
+  // docs/vault-behaviour.md §2.4: 5 failed logins with a valid role_id lock the role for 15 minutes.
   for (let i = 0; i < 5; i++) {
     await target.admin.request('POST', `auth/${fx.setup.approleMount}/login`, { role_id: fx.config.roleId, secret_id: 'wrong-secret-id' });
   }

@@ -90,7 +90,7 @@ function expectSafe(r: LoggedRequest, written: string, approleMount: string): vo
 
 /**
  * Vault Enterprise reads a leading path segment that names a child namespace as that namespace
- * (notes §8), and the connection's token may read there if its policies say so. Such a request
+ * (docs/vault-behaviour.md §8), and the connection's token may read there if its policies say so. Such a request
  * must come from the author's own path prefix, be a plain KV read, and address no system path.
  */
 function expectChildNamespaceRead(r: LoggedRequest, rel: string, written: string): void {

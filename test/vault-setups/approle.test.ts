@@ -3,9 +3,9 @@
  * wrong Role ID or Secret ID, AppRole not enabled at the mount, the role locked out — on Save
  * (validate) and at run time (resolve), each with the error code and the message.
  *
- * "Not enabled" and "locked out" both answer a plain 403 `permission denied` (notes §2.4, §3.4);
+ * "Not enabled" and "locked out" both answer a plain 403 `permission denied` (docs/vault-behaviour.md §2.4, §3.4);
  * the session tells them apart with a second login under a random role_id, which an enabled
- * AppRole answers 400 and which never counts towards lockout (notes §2.4).
+ * AppRole answers 400 and which never counts towards lockout (docs/vault-behaviour.md §2.4).
  */
 import { createHashicorpVaultProvider, HashicorpVaultConfig, HashicorpVaultProvider } from '../../src';
 import { ErrorCode } from '../../src/activepieces/shared';
@@ -100,7 +100,7 @@ describe.each(entryPoints)('login failures on %s', (_name, call) => {
 });
 
 describe('a locked-out role', () => {
-  // Its own double, on a clock the test moves: the lockout lasts 15 minutes (notes §2.4).
+  // Its own double, on a clock the test moves: the lockout lasts 15 minutes (docs/vault-behaviour.md §2.4).
   let lockTarget: VaultTarget & { double: VaultDouble };
   let clock = Date.parse('2025-06-01T00:00:00Z');
   let locked: AppRoleCredentials;
@@ -114,7 +114,7 @@ describe('a locked-out role', () => {
     lockedKv = setup.kvMount;
     await lockTarget.admin.putKv2(lockedKv, 'app', { key: 'after-lockout' });
     config = configOf(lockTarget.url, locked, { appRoleMount: setup.approleMount });
-    // notes §2.4: 5 failed logins (a valid role_id with a wrong secret_id) lock the role
+    // docs/vault-behaviour.md §2.4: 5 failed logins (a valid role_id with a wrong secret_id) lock the role
     const wrong = { ...config, secretId: 'wrong' };
     const setupProvider = createHashicorpVaultProvider({ retry: { maxAttempts: 1 } });
     for (let i = 0; i < 5; i++) await expect(setupProvider.validate({ config: wrong })).rejects.toMatchObject({ error: { code: CONNECTION_FAILED } });

@@ -51,7 +51,7 @@ beforeAll(async () => {
   await admin.putKv2(kv2, 'app/db', { user: 'svc', password: 'p@ss' });
   await admin.putKv2(kv2, 'app/api', { key: 'k-1' });
   for (const k of ['one', 'two', 'three', 'four']) await admin.putKv2(kv2, 'rotating', { k });
-  await admin.must('POST', `${kv2}/delete/rotating`, { versions: [1] }); // soft delete (notes §5.2)
+  await admin.must('POST', `${kv2}/delete/rotating`, { versions: [1] }); // soft delete (docs/vault-behaviour.md §5.2)
   await admin.must('POST', `${kv2}/destroy/rotating`, { versions: [2] });
   await admin.putKv2(kv2, 'retired', { k: 'gone' });
   await admin.must('DELETE', `${kv2}/data/retired`); // soft-deletes the latest version
@@ -182,7 +182,7 @@ describe('when the token may not read sys/mounts', () => {
   });
 
   it('when sys/internal/ui/mounts is blocked too, reads by the /data/ convention and names the corrected path otherwise', async () => {
-    // A proxy in front of Vault that blocks sys/internal/* (Vault itself would answer, notes §4.2).
+    // A proxy in front of Vault that blocks sys/internal/* (Vault itself would answer, docs/vault-behaviour.md §4.2).
     target.double.faults.add({ match: { path: /^\/v1\/sys\/internal\// }, kind: 'status', status: 404 });
     await expect(resolve(`${kv2}/data/app/db/user`, noMounts)).resolves.toBe('svc');
     const { message } = await failureOf(resolve(`${kv2}/app/db/user`, noMounts), GET_FAILED, new RegExp(`^Cannot tell which KV engine holds "${kv2}/app/db/user": .* If "${kv2}/" is a KV v2 mount, write ${kv2}/data/app/db/user\\. `));

@@ -1,7 +1,7 @@
 /**
  * Vault Enterprise / HCP namespaces: AppRole and secrets in one namespace; AppRole in a parent (or
  * the root) namespace and secrets in a child (`authNamespace`); namespaces that do not exist; and
- * policy lines in messages written relative to the namespace the token belongs to (notes §8).
+ * policy lines in messages written relative to the namespace the token belongs to (docs/vault-behaviour.md §8).
  */
 import { createHashicorpVaultProvider, HashicorpVaultConfig, HashicorpVaultProvider } from '../../src';
 import { ErrorCode } from '../../src/activepieces/shared';
@@ -46,7 +46,7 @@ beforeAll(async () => {
   await admin.writePolicy('reader', `path "${kv}/data/*" { capabilities = ["read"] }\npath "sys/mounts" { capabilities = ["read"] }`, solo);
   inSolo = configOf(target.url, await admin.createRole(approle, 'app', { token_policies: ['reader'] }, solo), { namespace: solo });
 
-  // notes §8: the token belongs to `org`; its policies are org's, with paths relative to org.
+  // docs/vault-behaviour.md §8: the token belongs to `org`; its policies are org's, with paths relative to org.
   await admin.enableAppRole(approle, org);
   await admin.writePolicy('child-reader', `path "team-b/${kv}/data/*" { capabilities = ["read"] }\npath "team-b/sys/mounts" { capabilities = ["read"] }`, org);
   await admin.writePolicy('nothing', `path "elsewhere/*" { capabilities = ["read"] }`, org);
