@@ -1,4 +1,5 @@
 import { ActivepiecesError, SecretManagerConnectionScope } from './shared';
+import { checkScope } from './scope';
 import { getSecretFailed, isActivepiecesError, validationFailed } from './errors';
 import type { Logger } from '../logger';
 import { silentLogger } from '../logger';
@@ -226,36 +227,6 @@ function failureFor(err: unknown, hole: Hole, context: ResolveContext): Activepi
     `vault: reference left unresolved: ${failure.message}`,
   );
   return undefined;
-}
-
-/** Fails closed: unknown id, another platform, or a project the connection does not list. */
-function checkScope(id: string, connection: SecretManagerConnection | null | undefined, context: ResolveContext): SecretManagerConnection {
-  if (!connection) throw getSecretFailed(`Secret manager connection "${id}" does not exist.`, { connectionId: id });
-  // The provider caches by connection.id: a lookup that answers with another connection must not
-  // let this reference read (or be served) that connection's values.
-  if (connection.id !== id) throw getSecretFailed(`Secret manager connection "${id}" was not found (the lookup returned another connection).`, { connectionId: id });
-  if (!nonEmpty(context.platformId)) {
-    throw getSecretFailed(`Secret manager connection "${id}" cannot be used: this call names no platform.`, { connectionId: id });
-  }
-  if (connection.platformId !== context.platformId) {
-    throw getSecretFailed(`Secret manager connection "${id}" belongs to another platform.`, { connectionId: id });
-  }
-  if (connection.scope === SecretManagerConnectionScope.PROJECT) {
-    if (!nonEmpty(context.projectId)) {
-      throw getSecretFailed(`Secret manager connection "${id}" is limited to some projects, and this call names no project.`, { connectionId: id });
-    }
-    // An array only: on a string, includes() would match any substring of it.
-    if (!Array.isArray(connection.projectIds) || !connection.projectIds.includes(context.projectId)) {
-      throw getSecretFailed(`Secret manager connection "${id}" is not available to project "${context.projectId}".`, { connectionId: id });
-    }
-  } else if (connection.scope !== SecretManagerConnectionScope.PLATFORM) {
-    throw getSecretFailed(`Secret manager connection "${id}" has an unknown scope.`, { connectionId: id });
-  }
-  return connection;
-}
-
-function nonEmpty(value: unknown): value is string {
-  return typeof value === 'string' && value.trim() !== '';
 }
 
 function providerFor(connection: SecretManagerConnection, context: ResolveContext): SecretResolvingProvider {

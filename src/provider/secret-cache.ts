@@ -105,10 +105,6 @@ export class SecretCache {
     this.lru.clear();
   }
 
-  get size(): number {
-    return this.lru.size;
-  }
-
   private async load(stale: CachedSecret | undefined, fetchOptions: LRUCache.FetcherFetchOptions<string, CachedSecret, FetchContext>, ctx: FetchContext): Promise<CachedSecret> {
     try {
       const data = await ctx.load();

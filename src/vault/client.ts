@@ -5,7 +5,7 @@ import { silentLogger } from '../logger';
 import { createHttpRequester, HttpRequester, RawRequest, RawResponse } from './http';
 import { AttemptOutcome, parseRetryAfter, RetryClock, RetryPolicy, withRetries } from './retry';
 
-export type VaultMethod = 'GET' | 'POST' | 'LIST';
+export type VaultMethod = 'GET' | 'POST';
 
 export interface VaultRequest {
   method: VaultMethod;
