@@ -20,7 +20,7 @@ import type { DoubleState } from './state';
 import { authBlock, calculateTtl, sanitizePolicies, stringList } from './tokens';
 import type { RequestCtx } from './types';
 
-/** §14.2: what a login saw on arrival — its limited-use Secret ID was still there. */
+/** docs/vault-behaviour.md §14.2: what a login saw on arrival — its limited-use Secret ID was still there. */
 interface LoginArrival {
   liveLimitedSecretId: string;
 }
@@ -181,7 +181,7 @@ export class AppRoleBackend implements Backend {
     return sub === 'login' || sub.startsWith('login/');
   }
 
-  /** §14.2: note whether the login's limited-use Secret ID exists when the request arrives. */
+  /** docs/vault-behaviour.md §14.2: note whether the login's limited-use Secret ID exists when the request arrives. */
   onArrival(sub: string, ctx: RequestCtx, state: DoubleState): LoginArrival | undefined {
     if (!state.secretIdRace || !this.isUnauthenticated(sub)) return undefined;
     const roleId = String(ctx.data.role_id ?? '').trim();
@@ -364,7 +364,7 @@ export class AppRoleBackend implements Backend {
     if (role.bindSecretId) {
       if (!secretId) return badRequest('missing secret_id');
       const arrival = ctx.arrivalNote as LoginArrival | undefined;
-      // §14.2 (approle path_login.go:291): the entry vanished between the first read and the locked
+      // docs/vault-behaviour.md §14.2 (approle path_login.go:291): the entry vanished between the first read and the locked
       // re-read — another login took its last use. Vault echoes the Secret ID; not counted for lockout.
       if (arrival?.liveLimitedSecretId === secretId && !role.secretIds.has(secretId)) {
         return badRequest(`invalid secret_id "${secretId}"`);
@@ -381,7 +381,7 @@ export class AppRoleBackend implements Backend {
       return badRequest(`source address "${ctx.remoteIp}" unauthorized by CIDR restrictions on the role: %!w(<nil>)`); // notes §2.3
     }
     this.lockouts.delete(roleId); // notes §2.4: success resets the counter
-    // §14.6 (HV handleLoginRequest): MFA enforced on the mount ⇒ a challenge instead of a token
+    // docs/vault-behaviour.md §14.6 (HV handleLoginRequest): MFA enforced on the mount ⇒ a challenge instead of a token
     if (state.loginMfaMounts.has(`${ctx.ns.path}auth/${mount.path}`)) return loginMfaChallenge();
     return this.issueToken(call, role, secret);
   }
@@ -462,7 +462,7 @@ export class AppRoleBackend implements Backend {
       numUses: role.tokenNumUses,
       orphan: true, // notes §2.2
       entityId: ctx.ns.entities.get(aliasKey)!,
-      boundCidrs: role.tokenBoundCidrs, // §2.5/§14.1: enforced on every request made with the token
+      boundCidrs: role.tokenBoundCidrs, // docs/vault-behaviour.md §2.5/§14.1: enforced on every request made with the token
     });
     // notes §1/§2.2: AppRole login has mount_type ""
     return okReply({ auth: authBlock(token, ttl), warnings, mountType: '' });

@@ -12,9 +12,9 @@ export interface FlavourTraits {
   readonly version: string;
   /** sys/health `enterprise` */
   readonly enterprise: boolean;
-  /** §14.1: expired, revoked, used-up or unknown token */
+  /** docs/vault-behaviour.md §14.1: expired, revoked, used-up or unknown token */
   deadToken(): Reply;
-  /** §8/§14.9: a header namespace that does not exist */
+  /** docs/vault-behaviour.md §8/§14.9: a header namespace that does not exist */
   unknownNamespace(): Reply;
 }
 
@@ -22,26 +22,26 @@ const VAULT_VERSION = '1.21.0';
 const VAULT_116_VERSION = '1.16.3';
 const OPENBAO_VERSION = '2.3.1';
 
-/** §8: OpenBao answers 404 `namespace not found` (OB namespace_store.go ResolveNamespaceFromRequest). */
+/** docs/vault-behaviour.md §8: OpenBao answers 404 `namespace not found` (OB namespace_store.go ResolveNamespaceFromRequest). */
 const namespaceNotFound = (): Reply => errorReply(404, ['namespace not found']);
 
 function traits(name: VaultFlavour, namespaces: boolean): FlavourTraits {
-  const ent = (base: string): string => (namespaces ? `${base}+ent` : base); // §14.9: +ent only on Enterprise
+  const ent = (base: string): string => (namespaces ? `${base}+ent` : base); // docs/vault-behaviour.md §14.9: +ent only on Enterprise
   switch (name) {
     case 'vault':
-      // §14.1: Vault ≥ 1.17 answers a dead token with the two-error multierror
+      // docs/vault-behaviour.md §14.1: Vault ≥ 1.17 answers a dead token with the two-error multierror
       return { name, namespaces, version: ent(VAULT_VERSION), enterprise: namespaces, deadToken: invalidToken, unknownNamespace: namespaceNotFound };
     case 'vault-1.16':
-      // §14.1: Vault ≤ 1.16 answers a dead token with plain `permission denied`
+      // docs/vault-behaviour.md §14.1: Vault ≤ 1.16 answers a dead token with plain `permission denied`
       return { name, namespaces, version: ent(VAULT_116_VERSION), enterprise: namespaces, deadToken: plainPermissionDenied, unknownNamespace: namespaceNotFound };
     case 'openbao':
-      // §14.1: plain `permission denied` (OB request_handling.go:308-309); §8: `namespace not found`
+      // docs/vault-behaviour.md §14.1: plain `permission denied` (OB request_handling.go:308-309); §8: `namespace not found`
       return { name, namespaces, version: OPENBAO_VERSION, enterprise: false, deadToken: plainPermissionDenied, unknownNamespace: namespaceNotFound };
     case 'enterprise':
-      // §14.9: a mistyped namespace is seen in the wild as 403 plain `permission denied`
+      // docs/vault-behaviour.md §14.9: a mistyped namespace is seen in the wild as 403 plain `permission denied`
       return { name, namespaces: true, version: `${VAULT_VERSION}+ent`, enterprise: true, deadToken: invalidToken, unknownNamespace: plainPermissionDenied };
     case 'community':
-      // §14.9: CE ignores X-Vault-Namespace; version without +ent
+      // docs/vault-behaviour.md §14.9: CE ignores X-Vault-Namespace; version without +ent
       return { name, namespaces: false, version: VAULT_VERSION, enterprise: false, deadToken: invalidToken, unknownNamespace: namespaceNotFound };
   }
 }

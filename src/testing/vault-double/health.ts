@@ -50,7 +50,7 @@ function flag(query: URLSearchParams, name: string): boolean | undefined {
   return undefined;
 }
 
-/** §14.7 order: uninitialised, sealed, removed, DR secondary, perf standby, HA-unhealthy, standby. */
+/** docs/vault-behaviour.md §14.7 order: uninitialised, sealed, removed, DR secondary, perf standby, HA-unhealthy, standby. */
 function statusFor(node: NodeStatus, c: Record<CodeName, number>, standbyOk: boolean, perfStandbyOk: boolean): number {
   if (!node.initialized) return c.uninitcode;
   if (node.sealed) return c.sealedcode;
@@ -94,7 +94,7 @@ export function healthReply(input: HealthInput, query: URLSearchParams, head: bo
   const c = codes(query);
   const standbyOk = flag(query, 'standbyok');
   const perfStandbyOk = flag(query, 'perfstandbyok');
-  // §14.7: a non-integer code (or a non-boolean *ok flag) ⇒ 400 `{"errors":[]}` (OB respondError(…, nil))
+  // docs/vault-behaviour.md §14.7: a non-integer code (or a non-boolean *ok flag) ⇒ 400 `{"errors":[]}` (OB respondError(…, nil))
   if (!c || standbyOk === undefined || perfStandbyOk === undefined) return head ? { status: 400, body: '' } : errorReply(400, []);
   const status = statusFor(input.node, c, standbyOk, perfStandbyOk);
   return { status, body: head ? '' : `${goJson(healthBody(input))}\n` };

@@ -48,7 +48,7 @@ export interface StandbyOptions {
   latencyMs?: number;
 }
 
-/** §14.7/§14.10 targets inside a namespace ("" = root). */
+/** docs/vault-behaviour.md §14.7/§14.10 targets inside a namespace ("" = root). */
 export interface NamespaceOption {
   namespace?: string;
 }
@@ -166,30 +166,30 @@ export class VaultDouble {
   }
 
   /**
-   * §14.7: this node's state. 'sealed' and 'uninitialised' answer 503 `Vault is sealed` on every
+   * docs/vault-behaviour.md §14.7: this node's state. 'sealed' and 'uninitialised' answer 503 `Vault is sealed` on every
    * logical path; the others change sys/health only (and, on a standby of startStandby, whether it forwards).
    */
   setNodeState(state: NodeState): void {
     this.handler.node.set(state);
   }
 
-  /** §14.4: on a standby, no leader (503 / 500 instead of forwarding or 307); null ends the election. */
+  /** docs/vault-behaviour.md §14.4: on a standby, no leader (503 / 500 instead of forwarding or 307); null ends the election. */
   setElection(election: ElectionState | null): void {
     this.handler.node.election = election;
   }
 
-  /** §14.5: on/off at run time (see VaultDoubleOptions.requireRequestHeader). */
+  /** docs/vault-behaviour.md §14.5: on/off at run time (see VaultDoubleOptions.requireRequestHeader). */
   setRequireRequestHeader(required: boolean): void {
     this.handler.requireRequestHeader = required;
   }
 
-  /** §14.1: tokens of this identity entity (auth.entity_id of a login) get a plain 403 `permission denied`. */
+  /** docs/vault-behaviour.md §14.1: tokens of this identity entity (auth.entity_id of a login) get a plain 403 `permission denied`. */
   setEntityDisabled(entityId: string, disabled: boolean): void {
     if (disabled) this.state.disabledEntities.add(entityId);
     else this.state.disabledEntities.delete(entityId);
   }
 
-  /** §14.6: login MFA enforced on auth mount `mount` (e.g. "approle"): logins answer an MFA challenge. */
+  /** docs/vault-behaviour.md §14.6: login MFA enforced on auth mount `mount` (e.g. "approle"): logins answer an MFA challenge. */
   setLoginMfa(mount: string, enforced: boolean, opts: NamespaceOption = {}): void {
     const key = `${namespacePrefix(opts.namespace)}auth/${mount.replace(/^\/+|\/+$/g, '')}/`;
     if (enforced) this.state.loginMfaMounts.add(key);
@@ -197,7 +197,7 @@ export class VaultDouble {
   }
 
   /**
-   * §14.6: control groups / forced wrapping — a successful read of a path matching `rule.path`
+   * docs/vault-behaviour.md §14.6: control groups / forced wrapping — a successful read of a path matching `rule.path`
    * (relative to /v1/ and the namespace, e.g. "secret/data/app") answers 200 with only `wrap_info`.
    * null switches it off.
    */
@@ -205,13 +205,13 @@ export class VaultDouble {
     this.state.forcedWrapping = rule ? { path: rule.path, ttl: rule.ttl ?? 300 } : null;
   }
 
-  /** §14.2: on/off at run time (see VaultDoubleOptions.secretIdRace). */
+  /** docs/vault-behaviour.md §14.2: on/off at run time (see VaultDoubleOptions.secretIdRace). */
   setSecretIdRace(on: boolean): void {
     this.state.secretIdRace = on;
   }
 
   /**
-   * §14.10: the KV v2 mount `mount` answers 400 `Upgrading from non-versioned…` on every path,
+   * docs/vault-behaviour.md §14.10: the KV v2 mount `mount` answers 400 `Upgrading from non-versioned…` on every path,
    * for `forMs` of the double's clock (default: until called again with `false`).
    */
   setKvUpgrading(mount: string, upgrading: boolean | { forMs: number }, opts: NamespaceOption = {}): void {

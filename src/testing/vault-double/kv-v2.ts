@@ -43,7 +43,7 @@ interface KvConfig {
 /** notes §5.1: the verb the CLI would use, for the "Invalid path" warning. */
 const CLI_VERB: Record<Operation, string> = { create: 'put', update: 'put', patch: 'patch', read: 'get', list: 'list', delete: 'delete' };
 
-/** §14.10 (KV upgrade.go:46): the answer while a v1 mount is being upgraded to v2. */
+/** docs/vault-behaviour.md §14.10 (KV upgrade.go:46): the answer while a v1 mount is being upgraded to v2. */
 export const KV_UPGRADING =
   'Upgrading from non-versioned to versioned data. This backend will be unavailable for a brief period and will resume service shortly.';
 
@@ -52,10 +52,10 @@ const SUBPATH = /^(data|metadata|delete|undelete|destroy)(?:\/(.*))?$/s;
 export class KvV2Backend implements Backend {
   private readonly secrets = new Map<string, Secret>();
   private readonly config: KvConfig = { maxVersions: 0, casRequired: false, deleteVersionAfter: 0 };
-  /** §14.10: the upgrade runs until this clock time (ms); null = not upgrading */
+  /** docs/vault-behaviour.md §14.10: the upgrade runs until this clock time (ms); null = not upgrading */
   private upgradingUntilMs: number | null = null;
 
-  /** §14.10: answer every request with the upgrade error until `untilMs` (Infinity = until cleared). */
+  /** docs/vault-behaviour.md §14.10: answer every request with the upgrade error until `untilMs` (Infinity = until cleared). */
   setUpgrading(untilMs: number | null): void {
     this.upgradingUntilMs = untilMs;
   }
@@ -69,7 +69,7 @@ export class KvV2Backend implements Backend {
 
   handle(call: BackendCall): Reply {
     const { ctx, sub } = call;
-    // §14.10: transient 400 on every path of the mount while the upgrade runs
+    // docs/vault-behaviour.md §14.10: transient 400 on every path of the mount while the upgrade runs
     if (this.upgradingUntilMs !== null && this.now(call) < this.upgradingUntilMs) return badRequest(KV_UPGRADING);
     if (sub === 'config') return this.handleConfig(call);
     const m = SUBPATH.exec(sub);
@@ -115,7 +115,7 @@ export class KvV2Backend implements Backend {
     if (!secret) return notFound(); // notes §5.1: never written ⇒ 404 {"errors":[]}
     const requested = Number(call.ctx.data.version ?? 0);
     if (!Number.isInteger(requested)) return badRequest(`error converting input ${String(call.ctx.data.version)} for field "version"`);
-    const number = requested > 0 ? requested : secret.currentVersion; // §14.10 (KV path_data.go:196-200): used only when N > 0
+    const number = requested > 0 ? requested : secret.currentVersion; // docs/vault-behaviour.md §14.10 (KV path_data.go:196-200): used only when N > 0
     const version = secret.versions.get(number);
     if (!version) return notFound();
     const metadata = versionMetadata(secret, number, version);

@@ -31,6 +31,6 @@ export function loginMfaChallenge(): Reply {
       num_uses: 0,
     },
     warnings: [MFA_WARNING],
-    mountType: '', // notes §1/§2.2: login responses have mount_type ""
+    mountType: '', // docs/vault-behaviour.md §1/§2.2: login responses have mount_type ""
   });
 }

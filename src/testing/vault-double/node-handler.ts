@@ -17,7 +17,7 @@ export interface StandbyLink {
   active: NodeHandler;
   /** the active node's api_addr, e.g. "http://127.0.0.1:8200" */
   activeUrl: string;
-  /** §14.4: true ⇒ forward to the active node; false ⇒ 307 to it */
+  /** docs/vault-behaviour.md §14.4: true ⇒ forward to the active node; false ⇒ 307 to it */
   forwarding: boolean;
 }
 
@@ -27,7 +27,7 @@ function headerValue(headers: IncomingHttpHeaders, name: string): string | undef
 }
 
 export class NodeHandler {
-  /** §14.5: behave as a Vault Agent / Proxy listener with require_request_header = true */
+  /** docs/vault-behaviour.md §14.5: behave as a Vault Agent / Proxy listener with require_request_header = true */
   requireRequestHeader = false;
   /** set on a standby started by VaultDouble.startStandby */
   standbyOf: StandbyLink | undefined;
@@ -50,13 +50,13 @@ export class NodeHandler {
   }
 
   handle(raw: RawRequest): Reply {
-    // §14.5 (HV command/agent.go verifyRequestHeader): checked before anything else
+    // docs/vault-behaviour.md §14.5 (HV command/agent.go verifyRequestHeader): checked before anything else
     if (this.requireRequestHeader && headerValue(raw.headers, 'x-vault-request') !== 'true') {
       return errorReply(412, ['missing "X-Vault-Request" header']);
     }
     const path = raw.url.split('?')[0];
     const input = { node: this.node, flavour: this.flavour, clock: this.clock };
-    // §9/§14.7: sys/health (GET/HEAD) and sys/seal-status are answered by every node, sealed or not
+    // docs/vault-behaviour.md §9/§14.7: sys/health (GET/HEAD) and sys/seal-status are answered by every node, sealed or not
     if (path === '/v1/sys/health' && (raw.method === 'GET' || raw.method === 'HEAD')) {
       return healthReply(input, new URL(raw.url, 'http://127.0.0.1').searchParams, raw.method === 'HEAD');
     }
@@ -67,12 +67,12 @@ export class NodeHandler {
 
   /** The active node's logical answer (also what a forwarding standby relays). */
   serve(raw: RawRequest): Reply {
-    // §14.7: sealed and uninitialised both answer 503 `Vault is sealed` on every logical path
+    // docs/vault-behaviour.md §14.7: sealed and uninitialised both answer 503 `Vault is sealed` on every logical path
     if (this.node.sealed || !this.node.initialized) return sealedReply();
     return this.router.handle(raw);
   }
 
-  /** §14.4 (OB internal/http/handler.go forwardRequest / respondStandby). */
+  /** docs/vault-behaviour.md §14.4 (OB internal/http/handler.go forwardRequest / respondStandby). */
   private standbyAnswer(raw: RawRequest, link: StandbyLink): Reply {
     if (this.node.election === 'no-active') return errorReply(503, ['no active Vault instance found']);
     if (this.node.election === 'leader-not-found') return errorReply(500, ['local node not active but active cluster node not found']);

@@ -16,7 +16,7 @@ export type NodeState =
 export type NodeRole = Exclude<NodeState, 'sealed' | 'uninitialised'>;
 
 /**
- * §14.4: a standby with no leader. 'no-active' ⇒ 503 `no active Vault instance found`;
+ * docs/vault-behaviour.md §14.4: a standby with no leader. 'no-active' ⇒ 503 `no active Vault instance found`;
  * 'leader-not-found' ⇒ 500 `local node not active but active cluster node not found`.
  */
 export type ElectionState = 'no-active' | 'leader-not-found';

@@ -81,7 +81,7 @@ export interface AuthBlock {
   num_uses: number;
 }
 
-/** §14.6: HV logical.MFARequirement as sent in a login MFA challenge. */
+/** docs/vault-behaviour.md §14.6: HV logical.MFARequirement as sent in a login MFA challenge. */
 export interface MfaRequirement {
   mfa_request_id: string;
   mfa_constraints: Record<string, { any: Array<{ type: string; id: string; uses_passcode: boolean; name: string }> }>;

@@ -132,7 +132,7 @@ export class Router {
     if (!this.state.enterprise) return { ns, path: relPath }; // notes §8: CE ignores the header
     if (nsHeader !== undefined) {
       ns = this.state.root.descend(namespaceSegments(nsHeader));
-      // notes §8/§14.9: unknown header namespace ⇒ OpenBao's 404, or Enterprise's 403 (per flavour)
+      // docs/vault-behaviour.md §8/§14.9: unknown header namespace ⇒ OpenBao's 404, or Enterprise's 403 (per flavour)
       if (!ns) return this.state.flavour.unknownNamespace();
     }
     const segments = relPath.split('/');
@@ -154,7 +154,7 @@ export class Router {
     return { path, query: search, namespace, hadToken: token !== undefined, admin: this.state.isRootToken(token) };
   }
 
-  /** §14.2: let the backend note what it sees on arrival, before latency and queueing. */
+  /** docs/vault-behaviour.md §14.2: let the backend note what it sees on arrival, before latency and queueing. */
   arrive(raw: RawRequest): void {
     const prepared = this.prepare(raw);
     if ('status' in prepared) return;
@@ -167,7 +167,7 @@ export class Router {
     return 'status' in ctx ? ctx : this.dispatch(ctx);
   }
 
-  /** HTTP request ⇒ logical request: operation, namespace, path, body (notes §5.3, §7, §8, §9). */
+  /** HTTP request ⇒ logical request: operation, namespace, path, body (docs/vault-behaviour.md §5.3, §7, §8, §9). */
   private prepare(raw: RawRequest): RequestCtx | Reply {
     const { path: rawPath, query } = splitUrl(raw.url);
     if (!rawPath.startsWith('/v1/')) return notFound();
@@ -213,8 +213,8 @@ export class Router {
     if (route.backend?.isUnauthenticated?.(route.sub)) return this.invoke(ctx, route);
     if (!ctx.clientToken) return plainPermissionDenied(); // notes §3.4: no token at all
     const token = this.state.liveToken(ctx.clientToken);
-    if (!token) return this.state.flavour.deadToken(); // notes §3.4/§14.1: revoked / expired / unknown
-    // §14.1 (HV/OB fetchACLTokenEntryAndEntity): token_bound_cidrs on every request, before any use is spent
+    if (!token) return this.state.flavour.deadToken(); // docs/vault-behaviour.md §3.4/§14.1: revoked / expired / unknown
+    // docs/vault-behaviour.md §14.1 (HV/OB fetchACLTokenEntryAndEntity): token_bound_cidrs on every request, before any use is spent
     if (token.boundCidrs.length > 0 && token.expireMs !== null && !ipInCidrs(ctx.remoteIp, token.boundCidrs)) {
       return plainPermissionDenied();
     }
@@ -228,15 +228,15 @@ export class Router {
       const exists = route.backend?.existenceCheck?.(route.sub);
       if (exists === false) ctx.op = 'create'; // notes §7: create vs update via existence check
     }
-    // §14.12 (OB request_handling.go:1318-1340): every authenticated use counts, denied and 5xx included
+    // docs/vault-behaviour.md §14.12 (OB request_handling.go:1318-1340): every authenticated use counts, denied and 5xx included
     this.state.tokens.use(token);
-    // §14.1 (HV CheckToken): a disabled entity is refused after the token entry was found (a use is spent)
+    // docs/vault-behaviour.md §14.1 (HV CheckToken): a disabled entity is refused after the token entry was found (a use is spent)
     if (token.entityId !== '' && this.state.disabledEntities.has(token.entityId)) return plainPermissionDenied();
     if (!this.allowed(ctx, route)) return policyDenied(); // notes §7
     return this.maybeWrap(ctx, this.invoke(ctx, route));
   }
 
-  /** §14.6: control groups / forced wrapping — a successful read of a matching path answers only `wrap_info`. */
+  /** docs/vault-behaviour.md §14.6: control groups / forced wrapping — a successful read of a matching path answers only `wrap_info`. */
   private maybeWrap(ctx: RequestCtx, reply: Reply): Reply {
     const rule = this.state.forcedWrapping;
     if (!rule || ctx.op !== 'read' || reply.status !== 200) return reply;

@@ -119,7 +119,7 @@ export class DoubleServer {
     if (body === 'aborted' || this.closed) return;
     if (body === 'too-large') return this.send(req, res, entry, errorReply(413, ['http: request body too large']));
     raw.body = body;
-    this.opts.handler.arrive(raw); // §14.2: what a login saw on arrival, before latency/queueing
+    this.opts.handler.arrive(raw); // docs/vault-behaviour.md §14.2: what a login saw on arrival, before latency/queueing
     const fault = this.opts.faults.pick(method, entry.path);
     if (fault?.kind === 'refuse') return void (req.socket as unknown as RewritingSocket).reset(); // no response at all
     await this.gate.acquire();

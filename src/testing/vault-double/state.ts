@@ -5,7 +5,7 @@ import { Namespace, namespaceSegments } from './namespaces';
 import { SYSTEM_DEFAULT_TTL, TokenEntry, TokenStore } from './tokens';
 import type { Clock } from './types';
 
-/** §14.6: reads of matching paths answer 200 with only `wrap_info` (control groups / forced wrapping). */
+/** docs/vault-behaviour.md §14.6: reads of matching paths answer 200 with only `wrap_info` (control groups / forced wrapping). */
 export interface ForcedWrapping {
   /** request path relative to /v1/ and the namespace, e.g. "secret/data/app/db" or /^secret\/data\// */
   path: string | RegExp;
@@ -17,12 +17,12 @@ export class DoubleState {
   readonly root = new Namespace('');
   readonly tokens: TokenStore;
   readonly rootToken: TokenEntry;
-  /** §14.1: entity ids whose tokens are refused with a plain 403 */
+  /** docs/vault-behaviour.md §14.1: entity ids whose tokens are refused with a plain 403 */
   readonly disabledEntities = new Set<string>();
-  /** §14.6: auth mounts with login MFA enforced, as "<ns path>auth/<mount path>/" */
+  /** docs/vault-behaviour.md §14.6: auth mounts with login MFA enforced, as "<ns path>auth/<mount path>/" */
   readonly loginMfaMounts = new Set<string>();
   forcedWrapping: ForcedWrapping | null = null;
-  /** §14.2: emulate the limited-use Secret ID race between arrival and handling */
+  /** docs/vault-behaviour.md §14.2: emulate the limited-use Secret ID race between arrival and handling */
   secretIdRace = false;
 
   constructor(
@@ -52,7 +52,7 @@ export class DoubleState {
     });
   }
 
-  /** notes §8/§14.9: Enterprise (and OpenBao) honour namespaces; CE ignores X-Vault-Namespace */
+  /** docs/vault-behaviour.md §8/§14.9: Enterprise (and OpenBao) honour namespaces; CE ignores X-Vault-Namespace */
   get enterprise(): boolean {
     return this.flavour.namespaces;
   }

@@ -7,7 +7,7 @@ import type { DoubleState } from './state';
 import type { RequestCtx } from './types';
 
 export function wrappedReply(state: DoubleState, ctx: RequestCtx, ttl: number): Reply {
-  // §10: the wrapping token is a real single-use token (policy response-wrapping), so issuedTokens() lists it
+  // docs/vault-behaviour.md §10: the wrapping token is a real single-use token (policy response-wrapping), so issuedTokens() lists it
   const wrapper = state.tokens.create({
     type: 'service',
     nsPath: ctx.ns.path,
@@ -33,7 +33,7 @@ export function wrappedReply(state: DoubleState, ctx: RequestCtx, ttl: number): 
     renewable: false,
     lease_duration: 0,
     data: null,
-    // §1: HTTPWrapInfo field order; wrapped_accessor is omitempty
+    // docs/vault-behaviour.md §1: HTTPWrapInfo field order; wrapped_accessor is omitempty
     wrap_info: { token: wrapper.id, accessor: wrapper.accessor, ttl, creation_time: rfc3339(wrapper.creationMs), creation_path: ctx.path },
     warnings: null,
     auth: null,
