@@ -67,8 +67,9 @@ export class NodeHandler {
 
   /** The active node's logical answer (also what a forwarding standby relays). */
   serve(raw: RawRequest): Reply {
-    // docs/vault-behaviour.md §14.7: sealed and uninitialised both answer 503 `Vault is sealed` on every logical path
-    if (this.node.sealed || !this.node.initialized) return sealedReply();
+    // docs/vault-behaviour.md §14.7: sealed and uninitialised (which is also sealed, see NodeStatus.set)
+    // both answer 503 `Vault is sealed` on every logical path
+    if (this.node.sealed) return sealedReply();
     return this.router.handle(raw);
   }
 
