@@ -135,10 +135,10 @@ describe('renew-self (notes §3.2)', () => {
     expect(r.json.auth.lease_duration).toBe(600);
   });
 
-  it('root token ⇒ 400 lease is not renewable', async () => {
+  it('root token (no lease) ⇒ 400 invalid lease ID (§14.8)', async () => {
     v = await startDouble();
     const r = await call(v, 'POST', '/v1/auth/token/renew-self');
-    expect([r.status, r.text]).toEqual([400, '{"errors":["lease is not renewable"]}\n']);
+    expect([r.status, r.text]).toEqual([400, '{"errors":["invalid lease ID"]}\n']);
   });
 
   it('batch token ⇒ 400 batch tokens cannot be renewed', async () => {

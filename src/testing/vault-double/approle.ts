@@ -1,6 +1,7 @@
 // AppRole auth method: roles, role/secret IDs, login with user lockout (notes §2).
 import { randomUUID } from 'node:crypto';
 import type { Backend, BackendCall } from './backend';
+import { ipInCidrs } from './cidr';
 import { DurationError, parseDurationSeconds, rfc3339 } from './durations';
 import { effectiveDefaultTtl, effectiveMaxTtl } from './mounts';
 import {
@@ -14,7 +15,15 @@ import {
   unsupportedOperation,
   unsupportedPath,
 } from './responses';
+import { loginMfaChallenge } from './login-mfa';
+import type { DoubleState } from './state';
 import { authBlock, calculateTtl, sanitizePolicies, stringList } from './tokens';
+import type { RequestCtx } from './types';
+
+/** docs/vault-behaviour.md §14.2: what a login saw on arrival — its limited-use Secret ID was still there. */
+interface LoginArrival {
+  liveLimitedSecretId: string;
+}
 
 /** notes §2.4: lockout defaults 5 failures / 15 min lock / 15 min counter reset. */
 export interface LockoutConfig {
@@ -163,25 +172,6 @@ function validateRole(r: Role): Reply | undefined {
   return undefined;
 }
 
-// ---- CIDR helpers (IPv4 only; the double listens on 127.0.0.1) ----
-function ipv4ToInt(ip: string): number | undefined {
-  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(ip.replace(/^::ffff:/, ''));
-  if (!m) return undefined;
-  return m.slice(1).reduce((acc, o) => acc * 256 + Number(o), 0);
-}
-
-function ipInCidrs(ip: string, cidrs: string[]): boolean {
-  const addr = ipv4ToInt(ip);
-  return cidrs.some((cidr) => {
-    const [base, bitsText] = cidr.split('/');
-    const bits = bitsText === undefined ? 32 : Number(bitsText);
-    const net = ipv4ToInt(base);
-    if (addr === undefined || net === undefined) return false;
-    const size = 2 ** (32 - bits);
-    return Math.floor(addr / size) === Math.floor(net / size);
-  });
-}
-
 export class AppRoleBackend implements Backend {
   private readonly roles = new Map<string, Role>();
   private readonly lockouts = new Map<string, LockoutEntry>();
@@ -189,6 +179,16 @@ export class AppRoleBackend implements Backend {
   /** notes §2.1: login is unauthenticated */
   isUnauthenticated(sub: string): boolean {
     return sub === 'login' || sub.startsWith('login/');
+  }
+
+  /** docs/vault-behaviour.md §14.2: note whether the login's limited-use Secret ID exists when the request arrives. */
+  onArrival(sub: string, ctx: RequestCtx, state: DoubleState): LoginArrival | undefined {
+    if (!state.secretIdRace || !this.isUnauthenticated(sub)) return undefined;
+    const roleId = String(ctx.data.role_id ?? '').trim();
+    const secretId = String(ctx.data.secret_id ?? '').trim();
+    const role = [...this.roles.values()].find((r) => r.roleId === roleId);
+    const s = role?.secretIds.get(secretId);
+    return s && s.numUses > 0 ? { liveLimitedSecretId: secretId } : undefined;
   }
 
   existenceCheck(sub: string): boolean | undefined {
@@ -363,6 +363,12 @@ export class AppRoleBackend implements Backend {
     let secret: SecretIdEntry | undefined;
     if (role.bindSecretId) {
       if (!secretId) return badRequest('missing secret_id');
+      const arrival = ctx.arrivalNote as LoginArrival | undefined;
+      // docs/vault-behaviour.md §14.2 (approle path_login.go:291): the entry vanished between the first read and the locked
+      // re-read — another login took its last use. Vault echoes the Secret ID; not counted for lockout.
+      if (arrival?.liveLimitedSecretId === secretId && !role.secretIds.has(secretId)) {
+        return badRequest(`invalid secret_id "${secretId}"`);
+      }
       const checked = this.checkSecretId(role, secretId, ctx.remoteIp, state.clock());
       if (checked === 'invalid') {
         if (!lockout.disabled) this.recordFailure(roleId, lockout, state.clock());
@@ -375,6 +381,8 @@ export class AppRoleBackend implements Backend {
       return badRequest(`source address "${ctx.remoteIp}" unauthorized by CIDR restrictions on the role: %!w(<nil>)`); // notes §2.3
     }
     this.lockouts.delete(roleId); // notes §2.4: success resets the counter
+    // docs/vault-behaviour.md §14.6 (HV handleLoginRequest): MFA enforced on the mount ⇒ a challenge instead of a token
+    if (state.loginMfaMounts.has(`${ctx.ns.path}auth/${mount.path}`)) return loginMfaChallenge();
     return this.issueToken(call, role, secret);
   }
 
@@ -454,6 +462,7 @@ export class AppRoleBackend implements Backend {
       numUses: role.tokenNumUses,
       orphan: true, // notes §2.2
       entityId: ctx.ns.entities.get(aliasKey)!,
+      boundCidrs: role.tokenBoundCidrs, // docs/vault-behaviour.md §2.5/§14.1: enforced on every request made with the token
     });
     // notes §1/§2.2: AppRole login has mount_type ""
     return okReply({ auth: authBlock(token, ttl), warnings, mountType: '' });

@@ -20,5 +20,10 @@ export interface Backend {
    * when it does; undefined ⇒ the path has no existence check ⇒ always `update`.
    */
   existenceCheck?(sub: string): boolean | undefined;
+  /**
+   * Called when the request has fully arrived, before latency and queueing; the result reaches
+   * `ctx.arrivalNote`. Lets a backend see the state a concurrent request may change meanwhile (§14.2).
+   */
+  onArrival?(sub: string, ctx: RequestCtx, state: DoubleState): unknown;
   handle(call: BackendCall): Reply;
 }

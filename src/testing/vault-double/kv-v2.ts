@@ -43,11 +43,22 @@ interface KvConfig {
 /** notes §5.1: the verb the CLI would use, for the "Invalid path" warning. */
 const CLI_VERB: Record<Operation, string> = { create: 'put', update: 'put', patch: 'patch', read: 'get', list: 'list', delete: 'delete' };
 
+/** docs/vault-behaviour.md §14.10 (KV upgrade.go:46): the answer while a v1 mount is being upgraded to v2. */
+export const KV_UPGRADING =
+  'Upgrading from non-versioned to versioned data. This backend will be unavailable for a brief period and will resume service shortly.';
+
 const SUBPATH = /^(data|metadata|delete|undelete|destroy)(?:\/(.*))?$/s;
 
 export class KvV2Backend implements Backend {
   private readonly secrets = new Map<string, Secret>();
   private readonly config: KvConfig = { maxVersions: 0, casRequired: false, deleteVersionAfter: 0 };
+  /** docs/vault-behaviour.md §14.10: the upgrade runs until this clock time (ms); null = not upgrading */
+  private upgradingUntilMs: number | null = null;
+
+  /** docs/vault-behaviour.md §14.10: answer every request with the upgrade error until `untilMs` (Infinity = until cleared). */
+  setUpgrading(untilMs: number | null): void {
+    this.upgradingUntilMs = untilMs;
+  }
 
   /** notes §5.2: data/ and metadata/ writes are create when the key has no metadata yet. */
   existenceCheck(sub: string): boolean | undefined {
@@ -58,6 +69,8 @@ export class KvV2Backend implements Backend {
 
   handle(call: BackendCall): Reply {
     const { ctx, sub } = call;
+    // docs/vault-behaviour.md §14.10: transient 400 on every path of the mount while the upgrade runs
+    if (this.upgradingUntilMs !== null && this.now(call) < this.upgradingUntilMs) return badRequest(KV_UPGRADING);
     if (sub === 'config') return this.handleConfig(call);
     const m = SUBPATH.exec(sub);
     if (!m) return invalidPath(ctx.op);
@@ -101,8 +114,8 @@ export class KvV2Backend implements Backend {
     const secret = this.secrets.get(key);
     if (!secret) return notFound(); // notes §5.1: never written ⇒ 404 {"errors":[]}
     const requested = Number(call.ctx.data.version ?? 0);
-    if (!Number.isInteger(requested) || requested < 0) return badRequest(`error converting input ${String(call.ctx.data.version)} for field "version"`);
-    const number = requested === 0 ? secret.currentVersion : requested; // notes §5.1: absent/0 ⇒ current
+    if (!Number.isInteger(requested)) return badRequest(`error converting input ${String(call.ctx.data.version)} for field "version"`);
+    const number = requested > 0 ? requested : secret.currentVersion; // docs/vault-behaviour.md §14.10 (KV path_data.go:196-200): used only when N > 0
     const version = secret.versions.get(number);
     if (!version) return notFound();
     const metadata = versionMetadata(secret, number, version);

@@ -6,6 +6,10 @@ export interface Reply {
   status: number;
   body: string;
   headers?: Record<string, string>;
+  /** a standby relayed this answer from the active node (docs/vault-behaviour.md §14.4) */
+  forwarded?: boolean;
+  /** no Content-Type header (a standby's 307 has no body, OB respondStandby) */
+  omitContentType?: boolean;
 }
 
 /**
@@ -62,17 +66,25 @@ export const sealedReply = (): Reply => errorReply(503, ['Vault is sealed']);
 export interface AuthBlock {
   client_token: string;
   accessor: string;
-  policies: string[];
-  token_policies: string[];
+  /** null only in an MFA challenge (a Go nil slice) */
+  policies: string[] | null;
+  token_policies: string[] | null;
   // identity_policies omitted: omitempty and the double has no identity policies (notes §1)
   metadata: Record<string, string> | null;
   lease_duration: number;
   renewable: boolean;
   entity_id: string;
-  token_type: 'service' | 'batch';
+  /** "default" only in an MFA challenge (logical.TokenTypeDefault.String()) */
+  token_type: 'service' | 'batch' | 'default';
   orphan: boolean;
-  mfa_requirement: null;
+  mfa_requirement: MfaRequirement | null;
   num_uses: number;
+}
+
+/** docs/vault-behaviour.md §14.6: HV logical.MFARequirement as sent in a login MFA challenge. */
+export interface MfaRequirement {
+  mfa_request_id: string;
+  mfa_constraints: Record<string, { any: Array<{ type: string; id: string; uses_passcode: boolean; name: string }> }>;
 }
 
 export interface EnvelopeParts {

@@ -48,11 +48,14 @@ export interface TokenEntry {
   entityId: string;
   lastRenewalMs?: number;
   revoked: boolean;
+  /** docs/vault-behaviour.md §2.5/§14.1: token_bound_cidrs, checked on every request made with the token */
+  boundCidrs: string[];
 }
 
-export type TokenSpec = Omit<TokenEntry, 'id' | 'accessor' | 'revoked' | 'creationMs' | 'expireMs' | 'usesLeft'> & {
+export type TokenSpec = Omit<TokenEntry, 'id' | 'accessor' | 'revoked' | 'creationMs' | 'expireMs' | 'usesLeft' | 'boundCidrs'> & {
   nsId: string;
   ttl: number;
+  boundCidrs?: string[];
 };
 
 const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -81,6 +84,7 @@ export class TokenStore {
       expireMs: ttl > 0 ? now + ttl * 1000 : null,
       usesLeft: spec.numUses > 0 ? spec.numUses : null,
       revoked: false,
+      boundCidrs: spec.boundCidrs ?? [],
     };
     this.tokens.set(entry.id, entry);
     return entry;
@@ -198,6 +202,7 @@ export function lookupData(e: TokenEntry, nowMs: number): Record<string, unknown
     data.last_renewal_time = Math.floor(e.lastRenewalMs / 1000);
   }
   if (e.period > 0) data.period = e.period;
+  if (e.boundCidrs.length > 0) data.bound_cidrs = e.boundCidrs; // docs/vault-behaviour.md §3.1: optional key
   return data;
 }
 
@@ -228,7 +233,9 @@ function renewSelf(call: BackendCall): Reply {
   const e = call.ctx.token!;
   // notes §3.2: batch ⇒ 400; non-renewable (incl. root without TTL) ⇒ 400
   if (e.type === 'batch') return badRequest('batch tokens cannot be renewed');
-  if (!e.renewable || e.expireMs === null) return badRequest('lease is not renewable');
+  // docs/vault-behaviour.md §14.8 (HV ExpirationManager.RenewToken): a token without a lease (root) has no lease entry
+  if (e.expireMs === null) return badRequest('invalid lease ID');
+  if (!e.renewable) return badRequest('lease is not renewable');
   let increment: number;
   try {
     increment = parseDurationSeconds(call.ctx.data.increment);
@@ -236,11 +243,14 @@ function renewSelf(call: BackendCall): Reply {
     return badRequest((err as DurationError).message);
   }
   const now = call.state.clock();
+  const maxValidMs = e.maxTtl > 0 ? e.creationMs + e.maxTtl * 1000 : null; // docs/vault-behaviour.md §3.2: max from issue time
+  // docs/vault-behaviour.md §14.8: Vault's 500 `past the max TTL, cannot renew` needs a live token at or past its max; here
+  // expiry never exceeds max (login, create and renew all cap it), so such a token is already dead (§14.1).
   const { ttl, warnings } = calculateTtl({
     increment: e.period > 0 ? e.period : increment,
     backendTtl: e.renewTtl,
     mountDefault: SYSTEM_DEFAULT_TTL,
-    maxValidMs: e.maxTtl > 0 ? e.creationMs + e.maxTtl * 1000 : null, // notes §3.2: max from issue time
+    maxValidMs,
     nowMs: now,
   });
   e.expireMs = now + ttl * 1000;

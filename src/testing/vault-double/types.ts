@@ -24,4 +24,6 @@ export interface RequestCtx {
   /** the validated token, for authenticated requests */
   token?: TokenEntry;
   remoteIp: string;
+  /** what the backend noted when the request arrived (docs/vault-behaviour.md §14.2) */
+  arrivalNote?: unknown;
 }
