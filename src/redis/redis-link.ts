@@ -128,6 +128,8 @@ export class RedisLink {
       maxRetriesPerRequest: 1,
       commandTimeout: this.options.commandTimeoutMs,
       connectTimeout: this.options.connectTimeoutMs,
+      // How long disconnect() waits for a socket to close before destroying it (its timer is not unref'd).
+      disconnectTimeout: this.options.commandTimeoutMs,
       lazyConnect: false,
       // Subscriptions are restored by subscribeChannels, which also tells onReconnect listeners.
       autoResubscribe: false,
@@ -224,7 +226,11 @@ export class RedisLink {
         // Falls through to disconnect, which closes the socket whatever state it is in.
       }
     }
+    if (client.status === 'end') return;
+    // Wait for the socket to be gone, so close() leaves neither socket nor ioredis' disconnect timer behind.
+    const ended = new Promise<void>((resolve) => client.once('end', () => resolve()));
     client.disconnect(false);
+    await bounded(ended, 2 * this.options.commandTimeoutMs).catch(() => undefined);
   }
 }
 

@@ -66,5 +66,4 @@ describe('Sealer', () => {
     expect(sealer.keyFor('a', '')).not.toBe(sealer.keyFor('a'));
     expect(sealer.keyFor('1:a')).not.toBe(sealer.keyFor('a'));
   });
-
 });
