@@ -29,8 +29,8 @@ describeWithRedis('RedisLink against a real redis-server', () => {
     return link;
   }
 
-  function hostClient(options: ConstructorParameters<typeof Redis>[0] = {}): Redis {
-    const client = new Redis({ host: '127.0.0.1', port: server.port, ...(options as object) });
+  function hostClient(): Redis {
+    const client = new Redis({ host: '127.0.0.1', port: server.port });
     client.on('error', () => undefined);
     closers.push(async () => client.disconnect());
     return client;
