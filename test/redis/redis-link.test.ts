@@ -90,9 +90,11 @@ describeWithRedis('RedisLink against a real redis-server', () => {
         expect(result.ok).toBe(false);
         expect(ms).toBeLessThan(BOUND_MS);
       }
-      const later = await timed(() => link.run((r) => r.get('k')));
-      expect(later.result.ok).toBe(false);
-      expect(later.ms).toBeLessThan(BOUND_MS);
+      // Now known down: one call probes (and waits out the timeout), the others fail at once.
+      const later = await Promise.all(Array.from({ length: 10 }, () => timed(() => link.run((r) => r.get('k')))));
+      expect(later.every(({ result }) => !result.ok)).toBe(true);
+      expect(later.filter(({ ms }) => ms >= TIMEOUT_MS / 2)).toHaveLength(1);
+      expect(Math.max(...later.map(({ ms }) => ms))).toBeLessThan(BOUND_MS);
       expect(logger.find(/unreachable/, 'warn')).toHaveLength(1);
     } finally {
       server.resume();
