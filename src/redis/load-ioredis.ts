@@ -1,5 +1,5 @@
 import type * as IoRedis from 'ioredis';
-import { validationFailed } from '../errors';
+import { validationFailed } from '../activepieces/errors';
 
 /**
  * ioredis is an optional peer dependency: it is required here, on first use, and only when the

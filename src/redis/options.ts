@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { validationFailed } from '../errors';
+import { validationFailed } from '../activepieces/errors';
 
 /**
  * How the provider reaches the Redis that several replicas share (L2 cache, invalidation bus,

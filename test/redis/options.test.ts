@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { errorCodeOf, humanMessage } from '../../src/errors';
+import { errorCodeOf, humanMessage } from '../../src/activepieces/errors';
 import { DEFAULT_COMMAND_TIMEOUT_MS, DEFAULT_KEY_PREFIX, resolveRedisOptions, type RedisOptions } from '../../src/redis/options';
 
 const encryptionKey = 'x'.repeat(32);

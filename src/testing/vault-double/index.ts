@@ -26,7 +26,7 @@ export interface VaultDoubleOptions {
   latencyMs?: number;
   /** at most N requests served at a time, others queue (default unlimited) */
   maxConcurrent?: number;
-  /** honour X-Vault-Namespace + namespace URL prefixes (default true); false = CE (notes §8) */
+  /** honour X-Vault-Namespace + namespace URL prefixes (default true); false = CE (docs/vault-behaviour.md §8) */
   enterprise?: boolean;
   /**
    * which deployment to imitate (docs/vault-behaviour.md §14.1, §14.9), default 'vault' (≥ 1.17).
@@ -156,7 +156,7 @@ export class VaultDouble {
     return this.server.close();
   }
 
-  /** notes §9: sealed ⇒ 503 {"errors":["Vault is sealed"]} on everything */
+  /** docs/vault-behaviour.md §9: sealed ⇒ 503 {"errors":["Vault is sealed"]} on everything */
   seal(): void {
     this.handler.node.sealed = true;
   }
@@ -222,7 +222,7 @@ export class VaultDouble {
     entry.backend.setUpgrading(until);
   }
 
-  /** every non-root token becomes invalid (⇒ 403 invalid-token body, notes §3.4) */
+  /** every non-root token becomes invalid (⇒ 403 invalid-token body, docs/vault-behaviour.md §3.4) */
   revokeAllTokens(): void {
     this.state.revokeAllTokens();
   }

@@ -10,7 +10,7 @@ import type { RawRequest } from './router';
 import { LIST_STAND_IN, RewritingSocket } from './socket-shim';
 import type { TlsMaterial } from './tls';
 
-const MAX_BODY_BYTES = 32 * 1024 * 1024; // notes §9: request size limit 32MB
+const MAX_BODY_BYTES = 32 * 1024 * 1024; // docs/vault-behaviour.md §9: request size limit 32MB
 
 export interface ServerOptions {
   tls?: TlsMaterial;
@@ -150,11 +150,11 @@ export class DoubleServer {
   }
 
   private headersFor(req: http.IncomingMessage, reply: Reply): Record<string, string> {
-    // notes §1: every response carries Cache-Control: no-store and Content-Type: application/json
+    // docs/vault-behaviour.md §1: every response carries Cache-Control: no-store and Content-Type: application/json
     const headers: Record<string, string> = { 'Cache-Control': 'no-store', 'Content-Type': 'application/json', ...reply.headers };
     if (reply.omitContentType) delete headers['Content-Type'];
     const ns = req.headers['x-vault-namespace'];
-    if (this.opts.enterprise && typeof ns === 'string') headers['X-Vault-Namespace'] = ns; // notes §8: echoed
+    if (this.opts.enterprise && typeof ns === 'string') headers['X-Vault-Namespace'] = ns; // docs/vault-behaviour.md §8: echoed
     return headers;
   }
 

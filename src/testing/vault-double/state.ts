@@ -30,7 +30,7 @@ export class DoubleState {
     readonly flavour: FlavourTraits,
   ) {
     this.tokens = new TokenStore(clock);
-    // notes §3.1: root token — policies ["root"], no TTL, path auth/token/root
+    // docs/vault-behaviour.md §3.1: root token — policies ["root"], no TTL, path auth/token/root
     this.rootToken = this.tokens.create({
       type: 'service',
       nsPath: '',
@@ -61,13 +61,13 @@ export class DoubleState {
     return this.root.descend(namespaceSegments(path));
   }
 
-  /** A usable token: alive (notes §3.4) and its namespace still exists. */
+  /** A usable token: alive (docs/vault-behaviour.md §3.4) and its namespace still exists. */
   liveToken(id: string): TokenEntry | undefined {
     const e = this.tokens.lookup(id);
     return e && this.namespaceByPath(e.nsPath) ? e : undefined;
   }
 
-  /** notes §7/§8: the token's policies, looked up in the token's namespace, rules absolute. */
+  /** docs/vault-behaviour.md §7/§8: the token's policies, looked up in the token's namespace, rules absolute. */
   aclFor(token: TokenEntry): Acl {
     if (token.policies.includes('root')) return Acl.rootAcl();
     const ns = this.namespaceByPath(token.nsPath);
