@@ -21,15 +21,23 @@ export function vaultErrorsOf(body: unknown): string[] {
 }
 
 /**
+ * Where a credential was, until the text is one line: NUL is a control character like any other
+ * (removed from the input first), so it cannot join an escape sequence in the text, as the
+ * marker's own `[` would after an ESC.
+ */
+const SCRUBBED = '\0';
+
+/**
  * One line of at most `max` characters, with no control character and no credential from
- * `secrets`. Credentials are scrubbed before the text is cut, so one cut in half at the cap never
- * shows its prefix, and again after control characters are stripped, so one split by an escape
- * sequence (`ab\x1b[0mcd`) is caught too.
+ * `secrets`. Credentials are scrubbed before anything else, so text around one cannot eat a piece
+ * of it and leave the rest; again once control characters are stripped, so one split by an escape
+ * sequence (`ab\x1b[0mcd`) is caught too; and both before the text is cut, so one cut in half at
+ * the cap never shows its prefix.
  */
 export function cleanText(text: string, secrets: readonly string[], max = 300): string {
   const forms = secretForms(secrets);
-  const cleaned = scrub(oneLine(scrub(String(text), forms)), forms);
-  const capped = cap(cleaned, max);
+  const line = scrub(oneLine(scrub(String(text).replace(/\0/g, ''), forms)), forms);
+  const capped = cap(line.replace(/\0+/g, REDACTED), max);
   // A credential built from the marker or the ellipsis (absurd, but then this would print it).
   if (!contains(capped, forms)) return capped;
   return !contains(REDACTED, forms) && REDACTED.length <= max ? REDACTED : '';
@@ -48,7 +56,7 @@ function secretForms(secrets: readonly string[]): string[] {
     const url = encodeURIComponent(secret);
     for (const form of [secret, json, goJson, url, url.toLowerCase(), url.replace(/%20/g, '+'), encodeURI(secret)]) {
       forms.add(form);
-      forms.add(oneLine(form));
+      forms.add(oneLine(form).replace(/\0/g, ''));
     }
   }
   forms.delete('');
@@ -59,7 +67,7 @@ function contains(text: string, forms: readonly string[]): boolean {
   return forms.some((form) => text.includes(form));
 }
 
-/** Every (possibly overlapping) occurrence of any form is covered by one marker per covered stretch. */
+/** Every (possibly overlapping) occurrence of any form is replaced, one SCRUBBED per covered stretch. */
 function scrub(text: string, forms: readonly string[]): string {
   const spans: Array<[number, number]> = [];
   for (const form of forms) {
@@ -68,7 +76,7 @@ function scrub(text: string, forms: readonly string[]): string {
   let out = '';
   let done = 0;
   for (const [start, end] of mergedSpans(spans)) {
-    out += text.slice(done, start) + REDACTED;
+    out += text.slice(done, start) + SCRUBBED;
     done = end;
   }
   return out + text.slice(done);
@@ -97,9 +105,9 @@ const ESCAPE_SEQUENCE = new RegExp(
 );
 /** Tab, LF, VT, FF, CR: they separate words. */
 const LINE_CONTROL = /[\t\n\v\f\r]/g;
-/** The rest of C0, DEL, C1, and the bidirectional controls that reorder what a reader sees. */
+/** The rest of C0 but NUL (SCRUBBED), DEL, C1, and the bidirectional controls that reorder what a reader sees. */
 // eslint-disable-next-line no-control-regex -- finding control characters is this pattern's job
-const OTHER_CONTROL = /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const OTHER_CONTROL = /[\x01-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 function oneLine(text: string): string {
   return text

@@ -69,6 +69,16 @@ describe('cleanText: concrete cases', () => {
     expect(cleanText(`x ${SECRET_ID.slice(0, 9)}\x00\x7f\x9b${SECRET_ID.slice(9)} y`, [SECRET_ID])).toBe(`x ${REDACTED} y`);
   });
 
+  it('scrubs a credential before stripping, so text around it cannot eat a piece and show the rest', () => {
+    // The ESC before it and its own "[1m" make a CSI sequence: stripped first, the UUID would be left.
+    const secret = `[1m${SECRET_ID}`;
+    expect(cleanText(`x\x1b${secret} y`, [secret])).toBe(`x${REDACTED} y`);
+  });
+
+  it('scrubs a credential with white space or control characters in it, as the line shows it', () => {
+    expect(cleanText('echo: line one\nline\ttwo', ['line one\r\nline\t\ttwo'])).toBe(`echo: ${REDACTED}`);
+  });
+
   it('strips CSI and OSC sequences, other escapes, C0, DEL and C1', () => {
     expect(cleanText('a\x1b[2Jb\x1b[1;31mc\x1b[0m', [])).toBe('abc');
     expect(cleanText('x\x1b]0;pwned title\x07y\x1b]8;;http://evil\x1b\\z', [])).toBe('xyz');
