@@ -50,7 +50,7 @@ export function cleanText(text: string, secrets: readonly string[], max = 300): 
 function secretForms(secrets: readonly string[]): string[] {
   const forms = new Set<string>();
   for (const secret of secrets) {
-    if (typeof secret !== 'string' || secret === '') continue;
+    if (typeof secret !== 'string') continue;
     const json = JSON.stringify(secret).slice(1, -1);
     const goJson = json.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
     const url = encodeURIComponent(secret);
@@ -59,7 +59,7 @@ function secretForms(secrets: readonly string[]): string[] {
       forms.add(oneLine(form).replace(/\0/g, ''));
     }
   }
-  forms.delete('');
+  forms.delete(''); // an empty credential would match everywhere
   return [...forms];
 }
 

@@ -268,6 +268,18 @@ describe('the lookup wrapper', () => {
     }
   });
 
+  it('resolves once and hands node the answer it checked (a rebinding resolver gets no second chance)', async () => {
+    let calls = 0;
+    const rebinding: LookupFunction = (_hostname, _options, callback) => {
+      calls++;
+      const answer = calls === 1 ? PUBLIC : { address: '127.0.0.1', family: 4 };
+      process.nextTick(() => callback(null, [answer]));
+    };
+    const guard = createNetworkGuard({ env: NO_ENV, lookup: rebinding });
+    expect(await resolveWith(guard, {})).toEqual({ err: null, address: PUBLIC.address, family: 4 });
+    expect(calls).toBe(1);
+  });
+
   it('asks the resolver for every answer, keeping the other options', async () => {
     const resolver = fakeResolver([PUBLIC]);
     const guard = createNetworkGuard({ env: NO_ENV, lookup: resolver.lookup });

@@ -52,6 +52,11 @@ describe('cleanText: concrete cases', () => {
     expect(cleanText(text, CREDENTIALS, 1000)).toBe(`role ${REDACTED} secret ${REDACTED} token ${REDACTED} again ${REDACTED}`);
   });
 
+  it('scrubs the whole of a credential that holds another one', () => {
+    expect(cleanText('k abcd1234wxyz k 1234', ['abcd1234wxyz', '1234'])).toBe(`k ${REDACTED} k ${REDACTED}`);
+    expect(cleanText('k abcd1234wxyz k', ['1234', 'abcd1234wxyz', 'wxyz k'])).toBe(`k ${REDACTED}`);
+  });
+
   it('scrubs a credential JSON-escaped (also in Go\'s \\u003c style) and URL-encoded (either hex case, + for space)', () => {
     const secret = 'p<a"s\\s w/o&rd';
     const json = JSON.stringify({ secret_id: secret });
