@@ -1,7 +1,7 @@
 import dns from 'node:dns';
 import net, { LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
-import { validationFailed } from '../errors';
+import { validationFailed } from '../activepieces/errors';
 
 /**
  * The SSRF guard Activepieces' server puts in front of its built-in secret-manager providers

@@ -7,8 +7,8 @@
 import dns, { LookupAddress, LookupOptions } from 'node:dns';
 import http from 'node:http';
 import type { AddressInfo, LookupFunction } from 'node:net';
-import { ErrorCode } from '../../src/activepieces';
-import { errorCodeOf, humanMessage } from '../../src/errors';
+import { ErrorCode } from '../../src/activepieces/shared';
+import { errorCodeOf, humanMessage } from '../../src/activepieces/errors';
 import {
   classifyAddress, createNetworkGuard, isNetworkRefusedError, NetworkGuard, NetworkRefusedError, parseAllowList,
 } from '../../src/vault/network-guard';
