@@ -2,8 +2,9 @@
  * The suite-wide leak audit (issue: "run the whole integration suite with planted values").
  * Loaded before every test file (jest `setupFilesAfterEnv`), it records
  *   - what must never be printed: every token the Vault doubles issued, every Role ID and Secret ID
- *     the admin helper provisioned, and every KV value it stored (8 characters or more, so short
- *     fixture words like "svc" cannot match by chance);
+ *     the admin helper provisioned, and every KV value it stored (4 characters or more, so a PIN or
+ *     a port is audited too; fixtures store distinctive values, and 1–3 letter words like "svc"
+ *     cannot match by chance);
  *   - what the package printed: every log line (through `withFields`, which every connection and
  *     request logger is built with, and the shared silent logger) and every error it constructed;
  * and after the file's tests, fails the file if any recorded secret appears in any of it.
@@ -15,7 +16,7 @@ import type { Logger } from '../../src/logger';
 import { VaultDouble } from '../../src/testing/vault-double';
 import { VaultAdmin } from '../../src/testing/vault-admin';
 
-const MIN_AUDITED_LENGTH = 8;
+const MIN_AUDITED_LENGTH = 4;
 let recording = true;
 
 /**
@@ -98,10 +99,20 @@ for (const make of ['connectionFailed', 'getSecretFailed', 'validationFailed'] a
   } });
 }
 
-afterAll(() => {
+/** The recorded secrets that appear in what was printed so far (for the audit's own test). */
+export function leaksSoFar(): string[] {
   for (const double of doubles) remember(double.issuedTokens());
   const text = printed.join('\n');
-  const leaked = [...secrets].filter((s) => text.includes(s));
+  return [...secrets].filter((s) => text.includes(s));
+}
+
+/** Forgets what was printed so far (the audit's own test leaks on purpose, then cleans up). */
+export function forgetPrinted(): void {
+  printed.length = 0;
+}
+
+afterAll(() => {
+  const leaked = leaksSoFar();
   if (leaked.length > 0) {
     // Name where, never what: the report itself must not print the secret.
     const hide = (text: string): string => leaked.reduce((t, s) => t.split(s).join('<LEAKED>'), text);
