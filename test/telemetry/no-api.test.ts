@@ -71,9 +71,12 @@ it('by default records to the global MeterProvider and TracerProvider of @opente
   trace.setGlobalTracerProvider(otel.tracerProvider);
   try {
     const t = createTelemetry();
+    t.cacheGauge(() => ({ entries: 3, bytes: 30 })); // before the first recording: registered when it binds
     t.resolved('miss');
     await t.measureRequest('health', async () => ({ status: 200 }));
-    expect(valueAt((await otel.collect()).get(INSTRUMENTS.resolves.name), { 'vault.resolve.outcome': 'miss' })).toBe(1);
+    const collected = await otel.collect();
+    expect(valueAt(collected.get(INSTRUMENTS.resolves.name), { 'vault.resolve.outcome': 'miss' })).toBe(1);
+    expect(valueAt(collected.get(INSTRUMENTS.cacheEntries.name), {})).toBe(3);
     expect(otel.spans().map((s) => s.name)).toEqual(['vault.request']);
   } finally {
     metrics.disable();
