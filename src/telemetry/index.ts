@@ -1,0 +1,8 @@
+/** Metrics and traces through `@opentelemetry/api` (an optional peer): see docs/telemetry.md. */
+export { createTelemetry, noTelemetry } from './telemetry';
+export type { Telemetry, TelemetryOptions } from './telemetry';
+export type { CacheStats } from './instruments';
+export { vaultEndpointKind } from './endpoint-kind';
+export { INSTRUMENTS, SPAN_NAME } from './names';
+export type { InvalidationSource, LoginOutcome, RenewalOutcome, ResolveOutcome, VaultRequestKind } from './names';
+export type { MeterProviderLike, TracerProviderLike } from './otel-types';
