@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 /**
  * The package's version, read from its package.json at run time: the nearest one above this
  * file. That is the package root whether this runs compiled (dist/src/cli/) or through ts-node
- * (src/cli/), installed or in a checkout; `require('../../package.json')` would tie the build
+ * (src/cli/), installed or in a checkout; requiring package.json by a relative path would tie the build
  * layout to one depth and pull package.json into the compilation.
  */
 export function packageVersion(fromDir: string = __dirname): string {
