@@ -5,6 +5,7 @@
  */
 import { ErrorCode } from '../../src/activepieces/shared';
 import { ExitCode, main } from '../../src/cli';
+import { secretWithoutKeyFailed, secretWithoutKeyLocation } from '../../src/provider/path-hints';
 import { createHashicorpVaultProvider } from '../../src/provider/provider';
 import type { VaultDouble } from '../../src/testing/vault-double';
 import { provisionAppRole } from '../../src/testing/vault-admin';
@@ -89,5 +90,23 @@ describe('a path that names a secret without a key', () => {
     expect(await main(['resolve', `${v2.kvMount}/data/crm`], io)).toBe(ExitCode.FAILED);
     expect(io.stderrText()).toBe(`ap-vault: "${v2.kvMount}/data/crm" names the secret ${v2.kvMount}/data/crm, not a key in it: add the key at the end, e.g. ${v2.kvMount}/data/crm/api_key. Keys in it: api_key, subdomain.`);
     expect(io.stdoutText()).toBe('');
+  });
+});
+
+describe('the message on its own', () => {
+  const location = secretWithoutKeyLocation({ mount: 'secret', kvVersion: 2, secretPath: 'data', key: 'crm', canonical: false });
+
+  it('takes "secret/data/crm" (secret "data", key "crm") for secret "crm"', () => {
+    expect(location).toEqual({ mount: 'secret', kvVersion: 2, secretPath: 'crm', key: '', canonical: true });
+    expect(secretWithoutKeyLocation({ mount: 'kv', kvVersion: 2, secretPath: 'team', key: 'crm', canonical: true, version: 3 })).toEqual({ mount: 'kv', kvVersion: 2, secretPath: 'team/crm', key: '', canonical: true, version: 3 });
+  });
+
+  it('sorts the key names (any server), prints them safely, and lists at most 20', () => {
+    const keys = ['zeta', 'alpha', 'bad\u0007key', 'k'.repeat(80), ...Array.from({ length: 20 }, (_, i) => `n${String(i).padStart(2, '0')}`)];
+    const { message } = (secretWithoutKeyFailed('secret/data/crm', { location, keys }) as unknown as { error: { params: { message: string } } }).error.params;
+    expect(message.startsWith('"secret/data/crm" names the secret secret/data/crm, not a key in it: add the key at the end, e.g. secret/data/crm/alpha. Keys in it: alpha, bad?key, ')).toBe(true);
+    expect(message).toContain(`${'k'.repeat(64)}…`);
+    expect(message).not.toContain('k'.repeat(65));
+    expect(message.endsWith(', … (24 keys).')).toBe(true);
   });
 });
