@@ -18,6 +18,7 @@ const OPTIONS = {
   reveal: { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
 } as const;
 
 export interface CommandLine {
@@ -36,6 +37,7 @@ export interface CommandLine {
     reveal: boolean;
     json: boolean;
     help: boolean;
+    version: boolean;
   };
 }
 
@@ -59,7 +61,8 @@ Commands:
                            Run the provider end to end against an in-process Vault double (repository
                            checkout only), or against your Vault when VAULT_ADDR, VAULT_ROLE_ID and
                            VAULT_SECRET_ID are set (then name two secrets with --path).
-  help                     Show this text.
+  help                     Show this text (also -h, --help).
+  --version                Print the version of ap-vault (also -v).
 
 Connection (flags win over environment variables):
   --url <url>              Vault address                          env VAULT_ADDR
@@ -89,7 +92,7 @@ export function parseCommandLine(argv: string[]): CommandLine {
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (err) {
-    throw new UsageError((err as Error).message);
+    throw new UsageError(parseErrorMessage(err as NodeJS.ErrnoException));
   }
   const [first, ...positionals] = parsed.positionals;
   if (first !== undefined && !(COMMANDS as readonly string[]).includes(first)) {
@@ -112,8 +115,22 @@ export function parseCommandLine(argv: string[]): CommandLine {
       reveal: v.reveal ?? false,
       json: v.json ?? false,
       help: v.help ?? false,
+      version: v.version ?? false,
     },
   };
+}
+
+/**
+ * node:util's texts, reworded: its unknown-option text ends in a quote it never closes
+ * (`as in '-- "--colour"`), and its missing-value text names a `<value>` placeholder.
+ */
+function parseErrorMessage(err: NodeJS.ErrnoException): string {
+  const option = /'(-[^' ]*)/.exec(err.message)?.[1];
+  if (option === undefined) return err.message;
+  if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `Unknown option "${option}".`;
+  if (/does not take an argument/.test(err.message)) return `Option "${option}" takes no value.`;
+  if (/argument missing|ambiguous/.test(err.message)) return `Option "${option}" needs a value (one that starts with "-" is written ${option}=-…).`;
+  return err.message;
 }
 
 /** True when flags or environment name a whole connection (URL, Role ID and Secret ID). */

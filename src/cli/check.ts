@@ -2,6 +2,7 @@ import type { HashicorpVaultConfig } from '../config/fields';
 import type { VaultSettings } from '../config/settings';
 import { parseVaultConfig } from '../config/settings';
 import { humanMessage, isActivepiecesError } from '../activepieces/errors';
+import type { Logger } from '../logger';
 import { silentLogger } from '../logger';
 import { createHashicorpVaultProvider } from '../provider/provider';
 import { VaultClient, VaultResponse } from '../vault/client';
@@ -15,9 +16,12 @@ import { DEFAULT_RETRY_POLICY, isTransientStatus, realRetryClock } from '../vaul
 import { VaultSession } from '../vault/session';
 import { exitCodeForError } from './exit-codes';
 import { ExitCode, ExitCodeValue } from './exit-codes';
+import { namespaceIgnoredMessage, nodeNotServingMessage, servingNodeDetail } from './check-messages';
+import { editionOf, HEALTH_PATH, HealthBody, NodeState, nodeStateOf } from './node-state';
 import { duration, masked } from './output';
+import { cliWording } from './wording';
 
-export type StepId = 'reachable' | 'unsealed' | 'login' | 'token' | 'sys-mounts' | 'kv-mounts' | 'read';
+export type StepId = 'reachable' | 'unsealed' | 'node' | 'namespace' | 'login' | 'token' | 'sys-mounts' | 'kv-mounts' | 'read';
 export type StepStatus = 'ok' | 'fail' | 'skip';
 
 export interface CheckStep {
@@ -36,23 +40,35 @@ export interface CheckReport {
   exitCode: ExitCodeValue;
 }
 
+export interface CheckOptions {
+  /** A secret to read through the provider at the end. */
+  path?: string;
+  /** Where the client's retries are reported (the CLI's progress lines). Default: silent. */
+  logger?: Logger;
+  /** Called with each step as soon as it is known, before the walk ends. */
+  onStep?: (step: CheckStep) => void;
+}
+
 /**
  * The admin's check, one Vault request per step, in the order a connection needs them. A step
- * that makes the rest meaningless (unreachable, sealed, login refused) ends the walk; the others
- * do not, so one run shows every problem. The optional read goes through the provider itself,
- * exactly as the engine would (so it logs in once more).
+ * that makes the rest meaningless (unreachable, sealed, a node that serves nothing, login refused)
+ * ends the walk; the others do not, so one run shows every problem. The optional read goes
+ * through the provider itself, exactly as the engine would (so it logs in once more).
  */
-export async function checkConnection(config: HashicorpVaultConfig, options: { path?: string } = {}): Promise<CheckReport> {
+export async function checkConnection(config: HashicorpVaultConfig, options: CheckOptions = {}): Promise<CheckReport> {
   const settings = parseVaultConfig(config);
-  const walk = new Walk(settings);
-  const client = new VaultClient(settings, { retry: DEFAULT_RETRY_POLICY, clock: realRetryClock });
-  const session = new VaultSession(client, settings, Date.now, silentLogger);
+  const logger = options.logger ?? silentLogger;
+  const walk = new Walk(settings, options.onStep);
+  const client = new VaultClient(settings, { retry: DEFAULT_RETRY_POLICY, clock: realRetryClock, logger });
+  const session = new VaultSession(client, settings, Date.now, logger);
   try {
-    if (!(await reachableAndUnsealed(client, settings, walk))) return walk.report();
+    const health = await healthOf(client, settings, walk);
+    if (!health || !nodeServes(health, settings, walk)) return walk.report();
+    namespaceHonoured(health, settings, walk);
     if (!(await login(session, settings, walk))) return walk.report();
     await tokenLookup(session, settings, walk);
     await mounts(session, settings, walk);
-    if (options.path !== undefined) await readOne(config, options.path, walk);
+    if (options.path !== undefined) await readOne(config, options.path, logger, walk);
     return walk.report();
   } finally {
     await session.revoke();
@@ -64,20 +80,23 @@ class Walk {
   private readonly steps: CheckStep[] = [];
   private exitCode: ExitCodeValue = ExitCode.OK;
 
-  constructor(private readonly settings: VaultSettings) {}
+  constructor(
+    private readonly settings: VaultSettings,
+    private readonly onStep: ((step: CheckStep) => void) | undefined,
+  ) {}
 
   ok(id: StepId, title: string, detail: string): void {
-    this.steps.push({ id, title, status: 'ok', detail });
+    this.add({ id, title, status: 'ok', detail });
   }
 
   fail(id: StepId, title: string, message: string, exitCode: ExitCodeValue): void {
-    this.steps.push({ id, title, status: 'fail', detail: message });
+    this.add({ id, title, status: 'fail', detail: cliWording(message) });
     // Unavailable (3) outranks failed (1): the fix is to wait or reach Vault, not to change config.
     if (this.exitCode !== ExitCode.UNAVAILABLE) this.exitCode = exitCode;
   }
 
   skip(id: StepId, title: string, why: string): void {
-    this.steps.push({ id, title, status: 'skip', detail: why });
+    this.add({ id, title, status: 'skip', detail: why });
   }
 
   report(): CheckReport {
@@ -89,46 +108,67 @@ class Walk {
       exitCode: this.exitCode,
     };
   }
+
+  private add(step: CheckStep): void {
+    this.steps.push(step);
+    this.onStep?.(step);
+  }
 }
 
-/**
- * `GET sys/health` (unauthenticated, docs/vault-behaviour.md §9) with every state mapped to 200, so a sealed or
- * standby Vault answers at once instead of being retried as a 503/429; the body says which.
- */
-const HEALTH_PATH = 'sys/health?standbycode=200&sealedcode=200&uninitcode=200&perfstandbyok=true&drsecondarycode=200';
-
-interface HealthBody {
-  initialized?: boolean;
-  sealed?: boolean;
-  standby?: boolean;
-  version?: string;
-}
-
-async function reachableAndUnsealed(client: VaultClient, settings: VaultSettings, walk: Walk): Promise<boolean> {
+/** `GET sys/health` (unauthenticated): reachable, and is it Vault? Its body is returned for the next steps. */
+async function healthOf(client: VaultClient, settings: VaultSettings, walk: Walk): Promise<{ state: NodeState; body: HealthBody } | undefined> {
+  const title = 'Vault reachable';
   let res: VaultResponse;
   try {
     res = await client.send({ method: 'GET', path: HEALTH_PATH, namespace: '' });
   } catch (err) {
     if (!(err instanceof VaultNetworkError)) throw err;
-    walk.fail('reachable', 'Vault reachable', networkFailureMessage(err, settings), ExitCode.UNAVAILABLE);
-    return false;
+    walk.fail('reachable', title, networkFailureMessage(err, settings), ExitCode.UNAVAILABLE);
+    return undefined;
   }
-  const health = (res.body ?? {}) as HealthBody;
-  if (typeof health.sealed !== 'boolean') {
-    walk.fail('reachable', 'Vault reachable', notVaultMessage(res.status, settings), ExitCode.FAILED);
-    return false;
+  const body = (res.body ?? {}) as HealthBody;
+  const state = typeof body.sealed === 'boolean' ? nodeStateOf(res.status, body) : undefined;
+  if (state === undefined) {
+    walk.fail('reachable', title, notVaultMessage(res.status, settings), isTransientStatus(res.status) ? ExitCode.UNAVAILABLE : ExitCode.FAILED);
+    return undefined;
   }
-  walk.ok('reachable', 'Vault reachable', `Vault ${health.version ?? '(version not given)'} at ${settings.url}, ${health.standby ? 'standby node' : 'active node'}`);
-  if (health.initialized === false) {
-    walk.fail('unsealed', 'Vault unsealed', notInitialisedMessage(settings), ExitCode.UNAVAILABLE);
-    return false;
-  }
-  if (health.sealed) {
-    walk.fail('unsealed', 'Vault unsealed', sealedMessage(settings), ExitCode.UNAVAILABLE);
+  walk.ok('reachable', title, `Vault ${body.version ?? '(version not given)'} at ${settings.url}`);
+  return { state, body };
+}
+
+/** Unsealed, then a node that serves requests: each state named, with its fix when it serves none. */
+function nodeServes({ state }: { state: NodeState }, settings: VaultSettings, walk: Walk): boolean {
+  if (state === 'uninitialised' || state === 'sealed') {
+    walk.fail('unsealed', 'Vault unsealed', state === 'sealed' ? sealedMessage(settings) : notInitialisedMessage(settings), ExitCode.UNAVAILABLE);
     return false;
   }
   walk.ok('unsealed', 'Vault unsealed', 'unsealed');
-  return true;
+  const title = 'Vault node serves requests';
+  const serving = servingNodeDetail(state);
+  if (serving !== undefined) {
+    walk.ok('node', title, serving);
+    return true;
+  }
+  const notServing = state as 'dr-secondary' | 'ha-unhealthy' | 'removed';
+  walk.fail('node', title, nodeNotServingMessage(notServing, settings), notServing === 'dr-secondary' ? ExitCode.FAILED : ExitCode.UNAVAILABLE);
+  return false;
+}
+
+/** Only when a namespace is set: Community Edition would ignore it without a word (docs/vault-behaviour.md §14.9). */
+function namespaceHonoured({ body }: { body: HealthBody }, settings: VaultSettings, walk: Walk): void {
+  if (!settings.namespace && !settings.authNamespace) return;
+  const title = 'Namespace honoured';
+  const version = body.version ?? '(version not given)';
+  switch (editionOf(body)) {
+    case 'enterprise':
+      walk.ok('namespace', title, `Vault Enterprise ${version}: namespaces apply`);
+      return;
+    case 'community':
+      walk.fail('namespace', title, namespaceIgnoredMessage(version, settings), ExitCode.FAILED);
+      return;
+    default:
+      walk.skip('namespace', title, `cannot tell from version ${version} whether this server honours namespaces (Vault Enterprise and OpenBao ≥ 2.3 do, Vault Community Edition ignores them)`);
+  }
 }
 
 async function login(session: VaultSession, settings: VaultSettings, walk: Walk): Promise<boolean> {
@@ -190,9 +230,9 @@ async function mounts(session: VaultSession, settings: VaultSettings, walk: Walk
   else walk.ok('kv-mounts', 'KV mounts found', kv.map(([path, m]) => `${path}/ (v${m.kvVersion})`).join(', '));
 }
 
-async function readOne(config: HashicorpVaultConfig, path: string, walk: Walk): Promise<void> {
+async function readOne(config: HashicorpVaultConfig, path: string, logger: Logger, walk: Walk): Promise<void> {
   const title = `Read ${path}`;
-  const provider = createHashicorpVaultProvider();
+  const provider = createHashicorpVaultProvider({ logger });
   try {
     const value = await provider.resolve({ connectionId: 'ap-vault-check', config, path });
     walk.ok('read', title, masked(value));

@@ -10,7 +10,12 @@ import { humanMessage, isActivepiecesError } from '../activepieces/errors';
 import { createHashicorpVaultProvider, HashicorpVaultProvider } from '../provider/provider';
 import { formatSecretReference } from '../activepieces/references';
 import type { ResolveContext } from '../activepieces/resolve-references';
-import { connectionConfig, hasConnection, type CommandLine } from './args';
+import { parseVaultConfig } from '../config/settings';
+import { DEFAULT_RETRY_POLICY } from '../vault/retry';
+import { connectionConfig, hasConnection, UsageError, type CommandLine } from './args';
+import { DemoReport, type DemoRequestCount } from './demo-report';
+import { progressLogger } from './progress';
+import { cliWording } from './wording';
 import { exitCodeForError } from './exit-codes';
 import { ExitCode, ExitCodeValue } from './exit-codes';
 import { masked } from './output';
@@ -35,23 +40,25 @@ interface RequestCount {
 
 /** `ap-vault demo`: the provider end to end, on the in-process double or on the Vault in VAULT_*. */
 export async function runDemo(line: CommandLine, io: CliIo): Promise<ExitCodeValue> {
-  if (hasConnection(line, io.env)) return demoOnYourVault(line, io);
-  return demoOnDouble(io);
+  const report = new DemoReport(io, line.flags.json);
+  const code = hasConnection(line, io.env) ? await demoOnYourVault(line, io, report) : await demoOnDouble(io, report);
+  return report.finish(code);
 }
 
-async function demoOnDouble(io: CliIo): Promise<ExitCodeValue> {
-  if (io.env.VAULT_ADDR) io.stdout('VAULT_ADDR is set, but VAULT_ROLE_ID and VAULT_SECRET_ID are not: using the in-process Vault double.');
+async function demoOnDouble(io: CliIo, report: DemoReport): Promise<ExitCodeValue> {
   // The double ships as `<package>/testing`; required here so no other command loads it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { VaultDouble, VaultAdmin, provisionAppRole } = require('../testing') as typeof import('../testing');
   const double = await VaultDouble.start();
   try {
-    io.stdout(`1. Started the Vault double in this process at ${double.url}`);
+    report.on('double', double.url);
+    if (io.env.VAULT_ADDR) report.say('VAULT_ADDR is set, but VAULT_ROLE_ID and VAULT_SECRET_ID are not: using the in-process Vault double.');
+    report.say(`1. Started the Vault double in this process at ${double.url}`);
     const admin = new VaultAdmin(double.url, double.rootToken, { ca: double.caCertificatePem });
     const setup = await provisionAppRole(admin, { approleMount: 'approle', kvMount: 'secret' });
     const stored = { api_key: `sk_demo_${randomBytes(16).toString('hex')}`, subdomain: `acme-${randomBytes(2).toString('hex')}` };
     await admin.putKv2(setup.kvMount, 'demo/acme-crm', stored);
-    io.stdout(
+    report.say(
       `2. Provisioned it with the root token: AppRole at auth/${setup.approleMount}, KV v2 at ${setup.kvMount}/, ` +
         `policy ${setup.policyName} (read ${setup.kvMount}/data/*, read sys/mounts), role ${setup.roleName}; ` +
         `stored ${setup.kvMount}/data/demo/acme-crm with keys ${Object.keys(stored).join(', ')}`,
@@ -59,23 +66,23 @@ async function demoOnDouble(io: CliIo): Promise<ExitCodeValue> {
     const config = { url: double.url, roleId: setup.credentials.roleId, secretId: setup.credentials.secretId };
     const from = double.requests.length;
     const paths = { api_key: `${setup.kvMount}/data/demo/acme-crm/api_key`, subdomain: `${setup.kvMount}/data/demo/acme-crm/subdomain` };
-    const code = await scenario(config, { paths, stored }, io, 3);
+    const code = await scenario(config, { paths, stored }, io, report, 3);
     // Server-side log: what really reached Vault, the provisioning (root token) left out.
-    printRequests(io, double.requests.slice(from).filter((r) => !r.admin), 'reached the double');
+    reportRequests(report, double.requests.slice(from).filter((r) => !r.admin), 'reached the double');
     return code;
   } finally {
     await double.stop();
-    io.stdout('Stopped the double.');
+    report.say('Stopped the double.');
   }
 }
 
-async function demoOnYourVault(line: CommandLine, io: CliIo): Promise<ExitCodeValue> {
+async function demoOnYourVault(line: CommandLine, io: CliIo, report: DemoReport): Promise<ExitCodeValue> {
   const config = connectionConfig(line, io);
   if (line.flags.paths.length !== 2) {
-    io.stderr('ap-vault demo: with VAULT_ADDR, VAULT_ROLE_ID and VAULT_SECRET_ID set, the demo reads your Vault and writes nothing: name two secrets, e.g. ap-vault demo --path secret/data/app/api_key --path secret/data/app/user');
-    return ExitCode.USAGE;
+    throw new UsageError('with VAULT_ADDR, VAULT_ROLE_ID and VAULT_SECRET_ID set, the demo reads your Vault and writes nothing: name two secrets, e.g. ap-vault demo --path secret/data/app/api_key --path secret/data/app/user');
   }
-  io.stdout(`1. Using your Vault at ${config.url} (from flags / VAULT_*); the demo writes nothing to it.`);
+  report.on('yours', parseVaultConfig(config).url);
+  report.say(`1. Using your Vault at ${config.url} (from flags / VAULT_*); the demo writes nothing to it.`);
   const [first, second] = line.flags.paths;
   const sent: RequestCount[] = [];
   // Client side: every HTTP request this process starts is one to Vault.
@@ -85,8 +92,8 @@ async function demoOnYourVault(line: CommandLine, io: CliIo): Promise<ExitCodeVa
   };
   subscribe('http.client.request.start', onRequest);
   try {
-    const code = await scenario(config, { paths: { first, second } }, io, 2);
-    printRequests(io, sent, 'were sent to Vault');
+    const code = await scenario(config, { paths: { first, second } }, io, report, 2);
+    reportRequests(report, sent, 'were sent to Vault');
     return code;
   } finally {
     unsubscribe('http.client.request.start', onRequest);
@@ -94,11 +101,12 @@ async function demoOnYourVault(line: CommandLine, io: CliIo): Promise<ExitCodeVa
 }
 
 /** Validate the connection, resolve a piece connection value holding two references, then again from the cache. */
-async function scenario(config: HashicorpVaultConfig, sample: Sample, io: CliIo, step: number): Promise<ExitCodeValue> {
-  const provider = createHashicorpVaultProvider();
+async function scenario(config: HashicorpVaultConfig, sample: Sample, io: CliIo, report: DemoReport, step: number): Promise<ExitCodeValue> {
+  const logger = progressLogger(io, { timeoutSeconds: parseVaultConfig(config).requestTimeoutSeconds, maxAttempts: DEFAULT_RETRY_POLICY.maxAttempts });
+  const provider = createHashicorpVaultProvider({ logger });
   try {
     const summary = await provider.validate({ config });
-    io.stdout(
+    report.say(
       `${step}. Validated the connection (what Save does in Platform Admin → Security → Secret Managers): ✓ ${summary.token.type} token, ` +
         `policies ${summary.token.policies.join(', ')}; KV mounts ${summary.kvMounts.map((m) => `${m.path} (v${m.version})`).join(', ') || '(none)'}`,
     );
@@ -108,25 +116,27 @@ async function scenario(config: HashicorpVaultConfig, sample: Sample, io: CliIo,
       props: { ...referencesTo(sample.paths), region: 'eu-west-1' },
     };
     const resolved = await resolveConnectionValue(value, demoContext(config, provider));
-    io.stdout(`${step + 1}. Resolved a CUSTOM_AUTH piece connection value holding two references:`);
+    report.say(`${step + 1}. Resolved a CUSTOM_AUTH piece connection value holding two references:`);
     let mismatches = 0;
     for (const [prop, text] of Object.entries(value.props)) {
       const out = String(resolved.props[prop]);
       if (!(prop in sample.paths)) {
-        io.stdout(`     props.${prop}: ${text} (plain text, unchanged)`);
+        report.prop({ prop, text: String(text) });
+        report.detail(`     props.${prop}: ${text} (plain text, unchanged)`);
         continue;
       }
       const expected = sample.stored?.[prop];
       const verdict = expected === undefined ? '' : expected === out ? ' ✓ the value stored' : ' ✗ NOT the value stored';
       if (expected !== undefined && expected !== out) mismatches++;
-      io.stdout(`     props.${prop}: ${text} → ${masked(out)}${verdict}`);
+      report.prop({ prop, text: String(text), length: out.length, ...(expected === undefined ? {} : { matchesStored: expected === out }) });
+      report.detail(`     props.${prop}: ${text} → ${masked(out)}${verdict}`);
     }
     for (let i = 0; i < WARM_RESOLVES; i++) await resolveConnectionValue(value, demoContext(config, provider));
-    io.stdout(`${step + 2}. Resolved it ${WARM_RESOLVES} more times: served from the cache, with the token kept.`);
+    report.say(`${step + 2}. Resolved it ${WARM_RESOLVES} more times: served from the cache, with the token kept.`);
     return mismatches === 0 ? ExitCode.OK : ExitCode.FAILED;
   } catch (err) {
     if (!isActivepiecesError(err)) throw err;
-    io.stdout(`✗ ${humanMessage(err)}`);
+    report.fail(cliWording(humanMessage(err)));
     return exitCodeForError(err);
   } finally {
     await provider.close();
@@ -150,13 +160,16 @@ function demoContext(config: HashicorpVaultConfig, provider: HashicorpVaultProvi
   };
 }
 
-function printRequests(io: CliIo, requests: ReadonlyArray<RequestCount>, verb: string): void {
-  const counts = new Map<string, number>();
+function reportRequests(report: DemoReport, requests: ReadonlyArray<RequestCount>, verb: string): void {
+  const counts = new Map<string, DemoRequestCount>();
   for (const r of requests) {
-    const key = `${r.method.padEnd(4)} ${r.path}`;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
+    const key = `${r.method} ${r.path}`;
+    const entry = counts.get(key) ?? { method: r.method, path: r.path, count: 0 };
+    entry.count++;
+    counts.set(key, entry);
   }
-  io.stdout(`Requests that ${verb}: ${requests.length}`);
-  for (const [key, n] of counts) io.stdout(`     ${String(n).padStart(2)} × ${key}`);
-  io.stdout('     (validate: its own login, sys/mounts, revoke; resolving: one login and one read for both keys of the secret, then the cache; closing: revoke)');
+  report.requests([...counts.values()]);
+  report.detail(`Requests that ${verb}: ${requests.length}`);
+  for (const r of counts.values()) report.detail(`     ${String(r.count).padStart(2)} × ${r.method.padEnd(4)} ${r.path}`);
+  report.detail('     (validate: its own login, sys/mounts, revoke; resolving: one login and one read for both keys of the secret, then the cache; closing: revoke)');
 }

@@ -2,7 +2,10 @@ import { connectionConfig, parseCommandLine, USAGE, UsageError, type CommandLine
 import { ExitCode, ExitCodeValue } from './exit-codes';
 import { masked } from './output';
 import type { CliIo } from './io';
-import { printCheck, printJson } from './output';
+import { printCheckHeader, printCheckStep, printCheckSummary, printJson } from './output';
+import { progressLogger } from './progress';
+import { cliWording } from './wording';
+import type { Logger } from '../logger';
 
 /*
  * The commands' modules (provider, Vault client, Activepieces types) are required when a command
@@ -13,8 +16,11 @@ const commands = {
   check: () => require('./check') as typeof import('./check'),
   resolve: () => require('./resolve') as typeof import('./resolve'),
   demo: () => require('./demo') as typeof import('./demo'),
+  version: () => require('./version') as typeof import('./version'),
   errors: () => require('./exit-codes') as typeof import('./exit-codes'),
   messages: () => require('../activepieces/errors') as typeof import('../activepieces/errors'),
+  settings: () => require('../config/settings') as typeof import('../config/settings'),
+  retry: () => require('../vault/retry') as typeof import('../vault/retry'),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -22,6 +28,12 @@ const commands = {
 export async function main(argv: string[], io: CliIo): Promise<ExitCodeValue> {
   try {
     const line = parseCommandLine(argv);
+    if (line.flags.version) {
+      const version = commands.version().packageVersion();
+      if (line.flags.json) printJson(io, { ok: true, version });
+      else io.stdout(version);
+      return ExitCode.OK;
+    }
     if (line.flags.help || line.command === 'help') {
       io.stdout(USAGE);
       return ExitCode.OK;
@@ -45,9 +57,17 @@ export async function main(argv: string[], io: CliIo): Promise<ExitCodeValue> {
 async function check(line: CommandLine, io: CliIo): Promise<ExitCodeValue> {
   if (line.positionals.length > 0) throw new UsageError(`check takes no arguments (got "${line.positionals[0]}"); to read a value, add --path <path>.`);
   if (line.flags.paths.length > 1) throw new UsageError('check reads at most one --path.');
-  const report = await commands.check().checkConnection(connectionConfig(line, io), { path: line.flags.paths[0] });
-  if (line.flags.json) printJson(io, { ok: report.exitCode === ExitCode.OK, ...report });
-  else printCheck(report, io);
+  const config = connectionConfig(line, io);
+  const settings = commands.settings().parseVaultConfig(config);
+  const json = line.flags.json;
+  if (!json) printCheckHeader(settings, io);
+  const report = await commands.check().checkConnection(config, {
+    path: line.flags.paths[0],
+    logger: progressFor(settings, io),
+    onStep: json ? undefined : (step) => printCheckStep(step, io),
+  });
+  if (json) printJson(io, { ok: report.exitCode === ExitCode.OK, ...report });
+  else printCheckSummary(report, io);
   return report.exitCode;
 }
 
@@ -55,16 +75,24 @@ async function resolve(line: CommandLine, io: CliIo): Promise<ExitCodeValue> {
   const [path, extra] = line.positionals;
   if (path === undefined) throw new UsageError('resolve needs a path, e.g. ap-vault resolve secret/data/app/db/password');
   if (extra !== undefined) throw new UsageError('resolve reads one path at a time.');
-  const value = await commands.resolve().resolveOne(connectionConfig(line, io), path);
+  const config = connectionConfig(line, io);
+  const logger = progressFor(commands.settings().parseVaultConfig(config), io);
+  const value = await commands.resolve().resolveOne(config, path, logger);
   if (line.flags.json) printJson(io, { ok: true, path, length: value.length, ...(line.flags.reveal ? { value } : { masked: true }) });
   else io.stdout(`${path} = ${line.flags.reveal ? value : masked(value)}`);
   return ExitCode.OK;
 }
 
+/** Retries reported on stderr as they happen, with the policy the commands use. */
+function progressFor(settings: { requestTimeoutSeconds: number }, io: CliIo): Logger {
+  const maxAttempts = commands.retry().DEFAULT_RETRY_POLICY.maxAttempts;
+  return progressLogger(io, { timeoutSeconds: settings.requestTimeoutSeconds, maxAttempts });
+}
+
 function reportError(err: unknown, argv: string[], io: CliIo): ExitCodeValue {
   const usage = err instanceof UsageError;
   const code = usage ? ExitCode.USAGE : commands.errors().exitCodeForError(err);
-  const message = usage ? err.message : commands.messages().humanMessage(err);
+  const message = usage ? err.message : cliWording(commands.messages().humanMessage(err));
   if (argv.includes('--json')) {
     printJson(io, { ok: false, exitCode: code, error: message });
   } else {

@@ -26,18 +26,21 @@ export function duration(totalSeconds: number): string {
 
 const MARK: Record<CheckStep['status'], string> = { ok: '✓', fail: '✗', skip: '-' };
 
-/** The check as a person reads it: one line per step, the fix indented under each ✗. */
-export function printCheck(report: CheckReport, io: CliIo): void {
-  const namespace = report.namespace || 'root';
-  io.stdout(`Checking Vault at ${report.url} (namespace: ${namespace}, AppRole mount: ${report.appRoleMount})`);
-  for (const step of report.steps) {
-    if (step.status === 'fail') {
-      io.stdout(`${MARK.fail} ${step.title}`);
-      io.stdout(`    ${step.detail}`);
-    } else {
-      io.stdout(`${MARK[step.status]} ${step.title}: ${step.detail}`);
-    }
+/** The check as a person reads it, printed as it goes: one line per step, the fix indented under each ✗. */
+export function printCheckHeader(settings: { url: string; namespace: string; appRoleMount: string }, io: CliIo): void {
+  io.stdout(`Checking Vault at ${settings.url} (namespace: ${settings.namespace || 'root'}, AppRole mount: ${settings.appRoleMount})`);
+}
+
+export function printCheckStep(step: CheckStep, io: CliIo): void {
+  if (step.status === 'fail') {
+    io.stdout(`${MARK.fail} ${step.title}`);
+    io.stdout(`    ${step.detail}`);
+  } else {
+    io.stdout(`${MARK[step.status]} ${step.title}: ${step.detail}`);
   }
+}
+
+export function printCheckSummary(report: CheckReport, io: CliIo): void {
   const failed = report.steps.filter((s) => s.status === 'fail').length;
   io.stdout(
     failed === 0

@@ -5,7 +5,9 @@ import { readOutcomeOf, readSecret } from '../vault/kv';
 import { locateByConvention, locateInMounts, readRequestPath, SecretLocation, SecretPath } from '../vault/kv-path';
 import { policyLine, readFailed } from '../vault/messages';
 import { discoverMounts } from '../vault/mounts';
+import type { VaultResponse } from '../vault/client';
 import { Connection, LocatedPath, MAX_LOCATED_PATHS } from './connection';
+import { keysOfSecretWithoutKey, secretWithoutKeyFailed } from './path-hints';
 
 /**
  * Where a path's value lives, and reading it there: a canonical KV v2 path needs no request;
@@ -41,10 +43,10 @@ export class Locator {
           ? readOutcomeOf(first.response, settings, better, parsed.raw)
           : await readSecret(session, settings, better, parsed.raw, log);
         if (second.kind === 'found') return second.data;
-        throw readFailed(second.response, settings, better, parsed.raw);
+        throw await notFoundFailure(connection, second.response, better, parsed, log);
       }
     }
-    throw readFailed(first.response, settings, location, parsed.raw);
+    throw await notFoundFailure(connection, first.response, location, parsed, log);
   }
 
   private remember(connection: Connection, raw: string, location: SecretLocation): LocatedPath {
@@ -53,6 +55,18 @@ export class Locator {
     connection.located.set(raw, entry);
     return entry;
   }
+}
+
+/**
+ * The failure of a read that found nothing. A 404 may be a path that names a secret but no key
+ * (src/provider/path-hints.ts): one more read, on this failure path only, says so with its keys.
+ */
+async function notFoundFailure(connection: Connection, response: VaultResponse, location: SecretLocation, parsed: SecretPath, log: Logger): Promise<Error> {
+  if (response.status === 404) {
+    const found = await keysOfSecretWithoutKey(connection, location, log);
+    if (found) return secretWithoutKeyFailed(parsed.raw, found);
+  }
+  return readFailed(response, connection.settings, location, parsed.raw);
 }
 
 /** Identifies the secret (not the key): every key of one secret shares one cache entry and one read. */

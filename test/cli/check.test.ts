@@ -41,13 +41,15 @@ describe('a working connection', () => {
     const { code, out, stdout } = await run(['check', ...flagsFor(good)]);
     expect(code).toBe(ExitCode.OK);
     expect(out[0]).toBe(`Checking Vault at ${target.url} (namespace: root, AppRole mount: ${good.approleMount})`);
-    expect(stepLines(out, 'Vault reachable')[0]).toMatch(/^✓ Vault reachable: Vault \S+ at http:\/\/127\.0\.0\.1:\d+, active node$/);
+    expect(stepLines(out, 'Vault reachable')[0]).toMatch(/^✓ Vault reachable: Vault 1\.21\.0\+ent at http:\/\/127\.0\.0\.1:\d+$/);
     expect(stepLines(out, 'Vault unsealed')[0]).toBe('✓ Vault unsealed: unsealed');
+    expect(stepLines(out, 'Vault node serves requests')[0]).toBe('✓ Vault node serves requests: active node');
     expect(stepLines(out, 'AppRole login')[0]).toBe(`✓ AppRole login at auth/${good.approleMount}: service token, lease 1h`);
     expect(stepLines(out, 'Token TTL')[0]).toMatch(new RegExp(`^✓ Token TTL and policies \\(lookup-self\\): service token, TTL (59m \\d+s|1h), renewable; policies: default, ${good.policyName}$`));
     expect(stepLines(out, 'sys/mounts readable')[0]).toMatch(/^✓ sys\/mounts readable: \d+ mounts listed$/);
     expect(stepLines(out, 'KV mounts found')[0]).toBe(`✓ KV mounts found: ${good.kvMount}/ (v2)`);
-    expect(stdout).toMatch(/All 6 checks passed\.$/);
+    expect(stdout).toMatch(/All 7 checks passed\.$/);
+    expect(out.filter((l) => l.startsWith('✓ Namespace'))).toEqual([]);
   });
 
   it('--path reads one value through the provider and shows it masked', async () => {
@@ -70,6 +72,7 @@ describe('a working connection', () => {
     expect(code).toBe(ExitCode.OK);
     expect(out[0]).toBe(`Checking Vault at ${target.url} (namespace: team-a, AppRole mount: ${scoped.approleMount})`);
     expect(stepLines(out, 'KV mounts found')[0]).toBe(`✓ KV mounts found: ${scoped.kvMount}/ (v2)`);
+    expect(stepLines(out, 'Namespace honoured')[0]).toBe('✓ Namespace honoured: Vault Enterprise 1.21.0+ent: namespaces apply');
     const { code: rootCode } = await run(['check', ...flagsFor(scoped)]);
     expect(rootCode).toBe(ExitCode.FAILED);
   });
@@ -106,7 +109,7 @@ describe('each ✗ comes with its fix', () => {
     expect(fix).toMatch(/^ {4}Logged in, but the AppRole's token may not read sys\/mounts on http:\S+\. .*policy.*: path "sys\/mounts" \{ capabilities = \["read"\] \}$/);
     expect(stepLines(out, 'KV mounts found')[0]).toBe('- KV mounts found: needs sys/mounts');
     expect(stepLines(out, 'Read ')[0]).toMatch(/^✓ Read /);
-    expect(stdout).toMatch(/1 of 7 checks failed \(exit code 1\)\.$/);
+    expect(stdout).toMatch(/1 of 8 checks failed \(exit code 1\)\.$/);
   });
 
   it('unreachable: ✗ Vault reachable, exit code 3, nothing else tried', async () => {
@@ -178,7 +181,7 @@ describe('--json', () => {
     expect(code).toBe(ExitCode.OK);
     expect(doc).toMatchObject({ ok: true, exitCode: 0, url: target.url, namespace: '', appRoleMount: good.approleMount });
     expect(doc.steps.map((s: { id: string; status: string }) => `${s.id}:${s.status}`)).toEqual([
-      'reachable:ok', 'unsealed:ok', 'login:ok', 'token:ok', 'sys-mounts:ok', 'kv-mounts:ok',
+      'reachable:ok', 'unsealed:ok', 'node:ok', 'login:ok', 'token:ok', 'sys-mounts:ok', 'kv-mounts:ok',
     ]);
   });
 
@@ -194,7 +197,14 @@ describe('--json', () => {
 describe('usage errors: exit code 2 and no request to Vault', () => {
   it.each([
     ['a missing Secret ID', ['check', '--url', 'http://127.0.0.1:1', '--role-id', 'r'], /Missing --secret-id \(or VAULT_SECRET_ID\)\./],
-    ['an unknown flag', ['check', '--colour'], /Unknown option '--colour'/],
+    ['an unknown flag', ['check', '--colour'], /^ap-vault: Unknown option "--colour"\.\nRun ap-vault --help for usage\.$/],
+    ['an unknown short flag', ['check', '-x'], /^ap-vault: Unknown option "-x"\.\n/],
+    ['a flag without its value', ['check', '--url'], /^ap-vault: Option "--url" needs a value/],
+    ['a flag followed by another flag', ['check', '--url', '--reveal'], /^ap-vault: Option "--url" needs a value \(one that starts with "-" is written --url=-…\)\.\n/],
+    ['a value for a boolean flag', ['check', '--json=yes'], /^ap-vault: Option "--json" takes no value\.\n/],
+    ['a URL without a scheme', ['check', '--url', 'vault.example:8200', '--role-id', 'r', '--secret-id', 's'], /^ap-vault: The Vault URL has no scheme: add https:\/\/ .*e\.g\. https:\/\/vault\.example:8200$/],
+    ['a URL with /v1', ['check', '--url', 'https://127.0.0.1:1/v1/', '--role-id', 'r', '--secret-id', 's'], /must not include the API prefix \/v1 \(each request adds it\); use https:\/\/127\.0\.0\.1:1$/],
+    ['a URL of the web UI', ['check', '--url', 'https://127.0.0.1:1/ui/vault/auth?with=oidc', '--role-id', 'r', '--secret-id', 's'], /points at Vault's web UI \(\/ui\); use Vault's address without it: https:\/\/127\.0\.0\.1:1$/],
     ['an unknown command', ['verify'], /Unknown command "verify"/],
     ['an invalid URL', ['check', '--url', 'ftp://vault', '--role-id', 'r', '--secret-id', 's'], /must start with http:\/\/ or https:\/\//],
     ['an unreadable CA file', ['check', '--url', 'https://127.0.0.1:1', '--role-id', 'r', '--secret-id', 's', '--ca-cert', '/no/such.pem'], /Cannot read the CA certificate file \/no\/such\.pem: ENOENT/],
