@@ -1,12 +1,12 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { HashicorpVaultConfig } from '../../src';
-import type { ReplicaAnswer, ReplicaCommand, ReplicaStart } from './replica-worker';
+import type { ReplicaAnswer, ReplicaCommand } from './replica-worker';
 
 type CommandBody<K extends ReplicaCommand['kind']> = Omit<Extract<ReplicaCommand, { kind: K }>, 'id' | 'kind'>;
 
 /** ts-node compiles the worker on the fly: a generous bound, so a hung replica fails instead of hanging. */
-const READY_TIMEOUT_MS = 30_000;
+const READY_TIMEOUT_MS = 120_000;
 const STOP_TIMEOUT_MS = 5_000;
 
 /** One forked replica process (test/support/replica-worker.ts) and the commands it takes. */
@@ -30,9 +30,12 @@ export class ReplicaProcess {
     });
   }
 
-  /** Forks a replica and waits until its provider is created. */
-  static async start(start: ReplicaStart): Promise<ReplicaProcess> {
-    const child = fork(join(__dirname, 'replica-worker.ts'), [JSON.stringify(start)], {
+  /**
+   * Forks a replica and waits until it says it is ready. `script` is another worker speaking the
+   * same IPC (`{ id, ... }` in, ReplicaAnswer out), e.g. the bench's; its commands go through `request`.
+   */
+  static async start(start: unknown, script = join(__dirname, 'replica-worker.ts')): Promise<ReplicaProcess> {
+    const child = fork(script, [JSON.stringify(start)], {
       execArgv: ['-r', require.resolve('ts-node/register/transpile-only')],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
@@ -70,17 +73,22 @@ export class ReplicaProcess {
   }
 
   private send<K extends ReplicaCommand['kind']>(kind: K, body: CommandBody<K>): Promise<unknown> {
+    return this.request({ ...body, kind });
+  }
+
+  /** Sends `{ ...command, id }` and waits for the answer with that id. */
+  request(command: { readonly kind: string; readonly [field: string]: unknown }): Promise<unknown> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.child.send({ ...body, id, kind });
+      this.child.send({ ...command, id });
     });
   }
 }
 
 /** `count` replicas started together. */
-export async function startReplicas(count: number, start: ReplicaStart): Promise<ReplicaProcess[]> {
-  const started = await Promise.allSettled(Array.from({ length: count }, () => ReplicaProcess.start(start)));
+export async function startReplicas(count: number, start: unknown, script?: string): Promise<ReplicaProcess[]> {
+  const started = await Promise.allSettled(Array.from({ length: count }, () => ReplicaProcess.start(start, script)));
   const replicas = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   const failed = started.find((s) => s.status === 'rejected');
   if (failed) {
