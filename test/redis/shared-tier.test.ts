@@ -79,6 +79,18 @@ describeWithRedis('the shared tier in the provider', () => {
     expect(counts.reads('app/c')).toBe(1);
   });
 
+  it('closing a replica is no invalidation: the values the others share stay', async () => {
+    const raw = await inspector.raw();
+    await raw.flushall();
+    const leaving = replica();
+    await leaving.resolve({ connectionId: 'leaving', config, path: path('d') });
+    await leaving.close();
+    expect(await raw.keys('ap-vault:v1:e:*')).toEqual([]);
+    double.clearRequests();
+    expect(await replica().resolve({ connectionId: 'leaving', config, path: path('d') })).toBe('pw-d');
+    expect(counts.total()).toBe(0);
+  });
+
   it('while Redis is down: resolves read Vault, one outage warning in all, and each invalidate says the others were not reached', async () => {
     const logger = new CapturingLogger();
     const provider = replica(logger);
