@@ -46,7 +46,7 @@ interface HttpAnswer {
 }
 
 /** The built-in provider's `vaultApi`: one request, token and namespace headers, axios semantics. */
-class BaselineHttp {
+export class BaselineHttp {
   private readonly agent = new http.Agent({ keepAlive: true });
 
   async request(options: { url: string; method: string; token?: string; namespace?: string; body?: unknown }): Promise<HttpAnswer> {
@@ -86,7 +86,7 @@ class BaselineHttp {
 }
 
 /** The provider: `checkConnection` (login + sys/mounts) and `getSecret`. */
-class BaselineHashicorpProvider {
+export class BaselineHashicorpProvider {
   constructor(private readonly http: BaselineHttp) {}
 
   async checkConnection(config: BaselineConfig): Promise<string> {
@@ -202,7 +202,7 @@ function cacheKey(platformId: string, connectionId: string, path: string): strin
   return `${platformId}:secret:${connectionId}:${path}`;
 }
 
-function extractConnectionIdAndPath(key: string): { connectionId: string; path: string } {
+export function extractConnectionIdAndPath(key: string): { connectionId: string; path: string } {
   const trimmed = key.trim();
   if (!(trimmed.startsWith('{{') && trimmed.endsWith('}}'))) throw failed(ErrorCode.SECRET_MANAGER_KEY_NOT_SECRET, 'Key is not a secret');
   const inner = trimmed.substring(2, trimmed.length - 2);
@@ -214,13 +214,13 @@ function extractConnectionIdAndPath(key: string): { connectionId: string; path: 
   return { connectionId, path };
 }
 
-function handleResolveError<T>(error: unknown, originalValue: T): T {
+export function handleResolveError<T>(error: unknown, originalValue: T): T {
   if (error instanceof ActivepiecesError && error.error.code === ErrorCode.SECRET_MANAGER_KEY_NOT_SECRET) return originalValue;
   if (error instanceof ActivepiecesError) throw error;
   throw failed(ErrorCode.VALIDATION, error instanceof Error ? error.message : 'Failed to resolve secret');
 }
 
-function failed(code: ErrorCode, message: string): ActivepiecesError {
+export function failed(code: ErrorCode, message: string): ActivepiecesError {
   return new ActivepiecesError({ code, params: { message } } as ActivepiecesError['error']);
 }
 

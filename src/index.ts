@@ -7,7 +7,8 @@ export {
   DEFAULT_MAX_CACHE_ENTRIES,
   DEFAULT_STALE_IF_ERROR_SECONDS,
 } from './provider/provider';
-export type { HashicorpVaultProvider, HashicorpVaultProviderOptions, HashicorpMetadata, ResolveInput } from './provider/provider';
+export type { HashicorpVaultProvider, HashicorpVaultProviderOptions, HashicorpMetadata, ResolveInput, InvalidateResult } from './provider/provider';
+export type { RedisOptions } from './redis/options';
 export type { ValidationSummary } from './provider/validate';
 export type { HashicorpVaultConfig, AdvancedVaultOptions, FieldName, FieldKind, FieldSpec } from './config/fields';
 export { CONFIG_FIELDS, FIELD_NAMES } from './config/fields';

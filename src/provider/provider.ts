@@ -5,13 +5,16 @@ import { parseVaultConfig } from '../config/settings';
 import type { Logger } from '../logger';
 import { silentLogger } from '../logger';
 import { VaultClient, VaultClientOptions } from '../vault/client';
-import { parseSecretPath, SecretPath } from '../vault/kv-path';
+import type { SecretData } from '../vault/kv';
+import { parseSecretPath, SecretLocation, SecretPath } from '../vault/kv-path';
 import { DEFAULT_RETRY_POLICY, realRetryClock, RetryPolicy } from '../vault/retry';
 import { VaultSession } from '../vault/session';
 import { Connection, LocatedPath, requestLogger } from './connection';
 import { Locator, secretAddressOf } from './locator';
 import { hashicorpVaultProps, HashicorpVaultProps } from './props';
 import { SecretCache } from './secret-cache';
+import { createSharedTier, type SharedTier } from './shared-tier';
+import type { RedisOptions } from '../redis/options';
 import { turnClock } from './turn-clock';
 import { validateConnection, ValidationSummary } from './validate';
 import { valueAsText } from './value-as-text';
@@ -27,6 +30,18 @@ export interface HashicorpVaultProviderOptions {
   staleIfErrorSeconds?: number;
   /** Retries of one Vault request on no answer, 5xx, 412 and 429. */
   retry?: Partial<RetryPolicy>;
+  /**
+   * For several replicas (engine-hook mode): a Redis they all share, for the cached values
+   * (sealed), one Vault read per secret across replicas, and invalidations that reach every
+   * replica. Needs the optional peer dependency ioredis 5. Without it nothing Redis is loaded.
+   */
+  redis?: RedisOptions;
+}
+
+/** What `invalidate` did beyond this process. */
+export interface InvalidateResult {
+  /** False when Redis is configured but did not take the invalidation: other replicas keep their values until their TTL. True without Redis. */
+  readonly otherReplicasReached: boolean;
 }
 
 export type HashicorpMetadata = (typeof SECRET_MANAGER_PROVIDERS_METADATA)[number] & { id: SecretManagerProviderId.HASHICORP };
@@ -53,7 +68,7 @@ export interface HashicorpVaultProvider {
    */
   resolveFromCache(input: ResolveInput): string | undefined;
   /** Forgets cached values (and discovered mounts) of one connection, or of all. Keeps tokens. */
-  invalidate(input?: { connectionId?: string }): void;
+  invalidate(input?: { connectionId?: string }): Promise<InvalidateResult>;
   /** Forgets a connection entirely and revokes its token (best effort). */
   disconnect(input: { connectionId: string }): Promise<void>;
   /** Disconnects every connection (for a clean shutdown). */
@@ -79,6 +94,10 @@ class VaultProvider implements HashicorpVaultProvider {
   private readonly now: () => number;
   private readonly clientOptions: VaultClientOptions;
   private readonly parsedPaths = new Map<string, SecretPath>();
+  // --- shared tier (Redis, several replicas): undefined unless the `redis` option is given ---
+  private readonly shared: SharedTier | undefined;
+  /** Shutting down is not an invalidation: the disconnects of close() leave the other replicas' values alone. */
+  private closing = false;
 
   constructor(options: HashicorpVaultProviderOptions) {
     this.logger = options.logger ?? silentLogger;
@@ -95,7 +114,34 @@ class VaultProvider implements HashicorpVaultProvider {
       clock: { ...realRetryClock, now: this.now },
       logger: this.logger,
     };
+    this.shared = options.redis === undefined ? undefined : this.openSharedTier(options.redis);
   }
+
+  private openSharedTier(redis: RedisOptions): SharedTier {
+    const tier = createSharedTier(redis, this.logger);
+    tier.onRemoteInvalidation(() => this.connections.keys(), (scope) => this.dropLocally(scope === 'all' ? undefined : scope.connectionId));
+    tier.onResubscribed(() => this.dropLocally(undefined));
+    return tier;
+  }
+
+  /** The Vault read, behind the shared tier when there is one. */
+  private sharedLoad(connection: Connection, location: SecretLocation, load: () => Promise<SecretData>): () => Promise<SecretData> {
+    const tier = this.shared;
+    if (!tier) return load;
+    const { connectionId, settings } = connection;
+    return () => tier.read({
+      connectionId, fingerprint: settings.fingerprint, secretAddress: secretAddressOf(location),
+      ttlMs: 1000 * settings.cacheTtlSeconds, maxWaitMs: 1000 * settings.requestTimeoutSeconds, load,
+    });
+  }
+
+  /** Tells the other replicas (when there is a shared tier). */
+  private async invalidateShared(connectionId: string | undefined): Promise<InvalidateResult> {
+    if (!this.shared || this.closing) return { otherReplicasReached: true };
+    const { reached } = await this.shared.invalidate(connectionId === undefined ? 'all' : { connectionId });
+    return { otherReplicasReached: reached };
+  }
+  // --- end shared tier ---
 
   get props(): HashicorpVaultProps {
     return hashicorpVaultProps();
@@ -121,7 +167,7 @@ class VaultProvider implements HashicorpVaultProvider {
     const log = connection.requestLogger();
     const parsed = this.parsePath(path);
     const { location, cacheKey } = known ?? (await this.locator.locate(connection, parsed, log));
-    const load = () => this.locator.read(connection, location, parsed, log);
+    const load = this.sharedLoad(connection, location, () => this.locator.read(connection, location, parsed, log));
     const secret = this.cache.peek(cacheKey) ?? (await this.cache.fetch(cacheKey, 1000 * connection.settings.cacheTtlSeconds, load, log));
     return valueAsText(secret.data, location, path);
   }
@@ -133,7 +179,13 @@ class VaultProvider implements HashicorpVaultProvider {
     return known && this.cachedValue(known, path);
   }
 
-  invalidate(input: { connectionId?: string } = {}): void {
+  async invalidate(input: { connectionId?: string } = {}): Promise<InvalidateResult> {
+    this.dropLocally(input.connectionId);
+    return this.invalidateShared(input.connectionId);
+  }
+
+  private dropLocally(connectionId: string | undefined): void {
+    const input = { connectionId };
     if (input.connectionId === undefined) {
       this.cache.clear();
       for (const connection of this.connections.values()) connection.forgetDiscoveries();
@@ -147,12 +199,14 @@ class VaultProvider implements HashicorpVaultProvider {
     const connection = this.connections.get(connectionId);
     this.connections.delete(connectionId);
     this.cache.dropConnection(connectionId);
-    await connection?.retire();
+    await Promise.all([connection?.retire(), this.invalidateShared(connectionId)]);
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all([...this.connections.keys()].map((connectionId) => this.disconnect({ connectionId })));
     this.cache.clear();
+    await this.shared?.close();
   }
 
   /** The connection for an id; an edited identity gets a new one (new login, new cache keys), edited tuning retunes it. */
@@ -164,7 +218,10 @@ class VaultProvider implements HashicorpVaultProvider {
     const ttlBefore = current?.settings.cacheTtlSeconds;
     if (current?.adopt(config, settings)) {
       // Same identity, new tuning: the token stays; values cached under another TTL do not.
-      if (settings.cacheTtlSeconds !== ttlBefore) this.cache.dropConnection(connectionId);
+      if (settings.cacheTtlSeconds !== ttlBefore) {
+        this.cache.dropConnection(connectionId);
+        void this.invalidateShared(connectionId);
+      }
       return current;
     }
     const next = new Connection(connectionId, config, settings, this.clientOptions, this.now, this.logger);
@@ -172,6 +229,7 @@ class VaultProvider implements HashicorpVaultProvider {
     if (current) {
       this.cache.dropConnection(connectionId);
       void current.retire();
+      void this.invalidateShared(connectionId);
     }
     return next;
   }

@@ -26,6 +26,8 @@ export class RedisLink {
   private readonly detachFromHostClient: Array<() => void> = [];
   private readonly log: Logger;
   private health: Health = 'starting';
+  private settleStart: () => void = () => undefined;
+  private readonly start = new Promise<void>((resolve) => (this.settleStart = resolve));
   private probeInFlight = false;
   private subscribedOnce = false;
   private subscriptionLost = false;
@@ -77,6 +79,14 @@ export class RedisLink {
     } finally {
       this.probeInFlight = false;
     }
+  }
+
+  /**
+   * Until the first connection attempt has settled (ready or failed), at most `connectTimeoutMs`:
+   * a replica's first calls wait for a Redis that is about to answer instead of skipping it.
+   */
+  whenStarted(): Promise<void> {
+    return this.health === 'starting' ? bounded(this.start, this.options.connectTimeoutMs).catch(() => undefined) : Promise.resolve();
   }
 
   /** PUBLISH; the number of subscribers Redis delivered to, or undefined when Redis did not take it. */
@@ -208,12 +218,14 @@ export class RedisLink {
   private markDown(reason: string): void {
     if (this.health === 'down') return;
     this.health = 'down';
+    this.settleStart();
     this.log.warn({ reason }, 'Redis unreachable: shared cache, invalidation and cluster lock are skipped until it answers again');
   }
 
   private markUp(): void {
     if (this.health === 'down') this.log.info({}, 'Redis reachable again');
     this.health = 'up';
+    this.settleStart();
   }
 
   private async shutDown(client: Redis): Promise<void> {

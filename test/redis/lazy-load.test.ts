@@ -14,6 +14,18 @@ describe('ioredis is optional', () => {
     expect(ioredisLoadedAfter("require('./src/redis'); require('./src/index')")).toBe(false);
   });
 
+  it('is not loaded by a provider created without the redis option, even once it resolves', () => {
+    expect(ioredisLoadedAfter(
+      "const p = require('./src').createHashicorpVaultProvider(); p.invalidate(); p.resolve({ connectionId: 'c', config: { url: 'http://127.0.0.1:1', roleId: 'r', secretId: 's' }, path: 'kv/data/a/b' }).catch(() => undefined)",
+    )).toBe(false);
+  });
+
+  it('is loaded by a provider created with the redis option', () => {
+    expect(ioredisLoadedAfter(
+      "const p = require('./src').createHashicorpVaultProvider({ redis: { url: 'redis://127.0.0.1:1', encryptionKey: 'x'.repeat(32), connectTimeoutMs: 50 } }); p.close()",
+    )).toBe(true);
+  });
+
   it('is loaded once Redis options are given', () => {
     expect(ioredisLoadedAfter(
       "const l = require('./src/redis').openRedisLayer({ url: 'redis://127.0.0.1:1', encryptionKey: 'x'.repeat(32), connectTimeoutMs: 50 }, require('./src/logger').silentLogger); l.close()",
