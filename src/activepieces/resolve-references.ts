@@ -1,6 +1,6 @@
 import { ActivepiecesError, SecretManagerConnectionScope } from './shared';
 import { checkScope } from './scope';
-import { getSecretFailed, isActivepiecesError, validationFailed } from './errors';
+import { getSecretFailed, humanMessage, isActivepiecesError, validationFailed } from './errors';
 import type { Logger } from '../logger';
 import { silentLogger } from '../logger';
 import { hashicorpVaultProvider } from '../provider/provider';
@@ -70,8 +70,8 @@ const unusable = (failure: unknown): ConnectionLookup => ({ connection: undefine
  * holds in its cache is filled synchronously, so a warm call costs no promise per reference.
  */
 export async function resolveSecretReferences<T>(value: T, context: ResolveContext): Promise<T> {
-  const holes: Hole[] = [];
-  const walk: Walk = { holes, walkArrays: context.walkArrays ?? true };
+  const walk = newWalk(context.walkArrays ?? true);
+  const holes = walk.holes;
   const root: Record<string, unknown> = {};
   // Through visit, so that a bare reference string (no object around it) is resolved too.
   root.value = visit(value, root, 'value', undefined, walk, 0);
@@ -127,6 +127,19 @@ function referenceIn(text: string): SecretReference | null {
 interface Walk {
   readonly holes: Hole[];
   readonly walkArrays: boolean;
+  /**
+   * Each input object's copy, so an object reached twice is copied once (and its references
+   * resolved once): shared sub-objects must not multiply. `IN_PROGRESS` marks a cycle.
+   */
+  readonly copies: Map<object, unknown>;
+  /** The walk inside arrays when they are not walked (holes there are never filled). */
+  unwalked?: Walk;
+}
+
+const IN_PROGRESS = Symbol('in progress');
+
+function newWalk(walkArrays: boolean): Walk {
+  return { holes: [], walkArrays, copies: new Map() };
 }
 
 function visit(child: unknown, container: Hole['container'], slot: string | number, parentPath: string | undefined, walk: Walk, depth: number): unknown {
@@ -139,17 +152,23 @@ function visit(child: unknown, container: Hole['container'], slot: string | numb
   return copyWithHoles(child, parentPath === undefined ? '' : joinPath(parentPath, slot), walk, depth);
 }
 
-function copyWithHoles(value: object, fieldPath: string, walk: Walk, depth: number): unknown {
+function copyWithHoles(value: object, fieldPath: string, outer: Walk, depth: number): unknown {
+  const walk = Array.isArray(value) && !outer.walkArrays ? (outer.unwalked ??= newWalk(false)) : outer;
+  const known = walk.copies.get(value);
+  if (known === IN_PROGRESS) throw validationFailed(`The value contains a cycle at "${fieldPath}".`);
+  if (known !== undefined) return known;
   if (depth > MAX_DEPTH) throw validationFailed(`The value is nested deeper than ${MAX_DEPTH} levels at "${fieldPath}".`);
   if (Array.isArray(value)) {
-    const inner: Walk = walk.walkArrays ? walk : { holes: [], walkArrays: false };
+    walk.copies.set(value, IN_PROGRESS);
     const out: unknown[] = new Array(value.length);
     for (let i = 0; i < value.length; i++) {
-      out[i] = visit(value[i], out, i, fieldPath, inner, depth + 1);
+      out[i] = visit(value[i], out, i, fieldPath, walk, depth + 1);
     }
+    walk.copies.set(value, out);
     return out;
   }
   if (isPlainObject(value)) {
+    walk.copies.set(value, IN_PROGRESS);
     // A spread copy keeps the input's shape (one fast clone instead of a store per key); only
     // nested containers are written again, and references are filled in place later.
     const out: Record<string, unknown> = { ...value };
@@ -158,6 +177,7 @@ function copyWithHoles(value: object, fieldPath: string, walk: Walk, depth: numb
       const copied = visit(child, out, key, fieldPath, walk, depth + 1);
       if (copied !== child) out[key] = copied;
     }
+    walk.copies.set(value, out);
     return out;
   }
   return value;
@@ -243,9 +263,11 @@ function inField(err: unknown, hole: Hole): ActivepiecesError {
   const fieldPath = fieldPathOf(hole);
   const request = { field: fieldPath, connectionId: hole.reference.connectionId, path: hole.reference.path };
   if (isActivepiecesError(err)) {
-    const cause = (err.error.params as { message?: string }).message ?? err.message;
+    // Another component's error may carry any params (null, a string): read them defensively.
+    const given = typeof err.error.params === 'object' && err.error.params !== null ? (err.error.params as Record<string, unknown>) : {};
+    const cause = typeof given.message === 'string' ? given.message : humanMessage(err);
     const message = `${fieldPath || '(value)'}: ${cause}`;
-    const params = { ...(err.error.params as object), message, ...('request' in (err.error.params as object) ? { request } : {}) };
+    const params = { ...given, message, ...('request' in given ? { request } : {}) };
     return new ActivepiecesError({ code: err.error.code, params } as ActivepiecesError['error'], message);
   }
   return getSecretFailed(`${fieldPath || '(value)'}: resolving the secret failed unexpectedly.`, request);

@@ -1,4 +1,4 @@
-// Policy parsing and ACL matching (notes §7): unit tests of acl.ts plus the HTTP denial body.
+// Policy parsing and ACL matching (docs/vault-behaviour.md §7): unit tests of acl.ts plus the HTTP denial body.
 import { Acl, parsePolicy, PolicyError } from '../../src/testing/vault-double/acl';
 import { VaultDouble } from '../../src/testing/vault-double/index';
 import { BODY, call, loginToken, provisionRole, startDouble } from './test-helpers';
@@ -39,7 +39,7 @@ describe('policy parsing', () => {
   });
 });
 
-describe('matching (notes §7)', () => {
+describe('matching (docs/vault-behaviour.md §7)', () => {
   it('exact path matches only itself', () => {
     const a = acl(rule('secret/foo', ['read']));
     expect(a.allows('secret/foo', 'read')).toBe(true);
@@ -137,7 +137,7 @@ describe('matching (notes §7)', () => {
   });
 });
 
-describe('mount access (notes §4.2 hasMountAccess)', () => {
+describe('mount access (docs/vault-behaviour.md §4.2 hasMountAccess)', () => {
   it('a rule anywhere under the mount gives access; deny-only does not', () => {
     expect(acl(rule('secret/data/foo', ['read'])).hasMountAccess('secret/')).toBe(true);
     expect(acl(rule('secret/data/*', ['read'])).hasMountAccess('secret/')).toBe(true);
@@ -152,7 +152,7 @@ describe('mount access (notes §4.2 hasMountAccess)', () => {
   });
 });
 
-describe('HTTP denial (notes §7)', () => {
+describe('HTTP denial (docs/vault-behaviour.md §7)', () => {
   let v: VaultDouble;
   afterEach(async () => v.stop());
 
@@ -181,7 +181,7 @@ describe('HTTP denial (notes §7)', () => {
     expect((await call(v, 'PUT', '/v1/sys/policy/legacy', { body: { rules: rule('kv/*', ['read']) } })).status).toBe(204);
     expect((await call(v, 'GET', '/v1/kv/a', { token })).status).toBe(200);
     const read = await call(v, 'GET', '/v1/sys/policy/legacy');
-    expect(read.json.rules).toBe(rule('kv/*', ['read'])); // injected at the top level too (notes §4.1)
+    expect(read.json.rules).toBe(rule('kv/*', ['read'])); // injected at the top level too (docs/vault-behaviour.md §4.1)
   });
 
   it('the default policy cannot be deleted; a bad policy is a 400', async () => {

@@ -1,17 +1,17 @@
-// AppRole login over real HTTP (notes §2).
+// AppRole login over real HTTP (docs/vault-behaviour.md §2).
 import { VaultDouble } from '../../src/testing/vault-double/index';
 import { BODY, UUID, call, fakeClock, login, provisionRole, startDouble } from './test-helpers';
 
 let v: VaultDouble;
 afterEach(async () => v?.stop());
 
-describe('login success (notes §2.2)', () => {
+describe('login success (docs/vault-behaviour.md §2.2)', () => {
   it('answers the full envelope with the auth block in Vault field order', async () => {
     v = await startDouble();
     const creds = await provisionRole(v, { policy: 'path "secret/*" { capabilities = ["read"] }', roleFields: { token_ttl: '1h' } });
     const r = await login(v, creds);
     expect(r.status).toBe(200);
-    expect(r.text.endsWith('}\n')).toBe(true); // Go encoder newline (notes §1)
+    expect(r.text.endsWith('}\n')).toBe(true); // Go encoder newline (docs/vault-behaviour.md §1)
     expect(Object.keys(r.json)).toEqual(['request_id', 'lease_id', 'renewable', 'lease_duration', 'data', 'wrap_info', 'warnings', 'auth', 'mount_type']);
     expect(r.json).toMatchObject({ lease_id: '', renewable: false, lease_duration: 0, data: null, wrap_info: null, warnings: null, mount_type: '' });
     expect(r.json.request_id).toMatch(UUID);
@@ -90,7 +90,7 @@ describe('login success (notes §2.2)', () => {
   });
 });
 
-describe('login errors (notes §2.3)', () => {
+describe('login errors (docs/vault-behaviour.md §2.3)', () => {
   beforeEach(async () => {
     v = await startDouble();
   });
@@ -158,7 +158,7 @@ describe('login errors (notes §2.3)', () => {
   });
 });
 
-describe('user lockout (notes §2.4)', () => {
+describe('user lockout (docs/vault-behaviour.md §2.4)', () => {
   it('5 bad secret IDs lock the role_id: then 403 plain permission denied, even with good credentials', async () => {
     const clock = fakeClock();
     v = await startDouble({ now: clock.now });
@@ -206,7 +206,7 @@ describe('user lockout (notes §2.4)', () => {
   });
 });
 
-describe('secret_id_num_uses and secret-id TTL (notes §2.5)', () => {
+describe('secret_id_num_uses and secret-id TTL (docs/vault-behaviour.md §2.5)', () => {
   it('a secret ID with 2 uses works twice, then 400 invalid role or secret ID', async () => {
     v = await startDouble();
     const creds = await provisionRole(v, { roleFields: { secret_id_num_uses: 2 } });

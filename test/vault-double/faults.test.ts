@@ -193,9 +193,9 @@ describe('seal, stop, unused URL, request log', () => {
     await call(v, 'GET', '/v1/sys/mounts', { token: 'hvs.other' });
     await call(v, 'LIST', '/v1/sys/policies/acl', { token: null });
     expect(v.requests).toEqual([
-      { method: 'GET', path: '/v1/sys/mounts', query: 'x=1', namespace: '', status: 200, hadToken: true, admin: true },
-      { method: 'GET', path: '/v1/sys/mounts', query: '', namespace: '', status: 403, hadToken: true, admin: false },
-      { method: 'LIST', path: '/v1/sys/policies/acl', query: '', namespace: '', status: 403, hadToken: false, admin: false },
+      { method: 'GET', path: '/v1/sys/mounts', query: 'x=1', namespace: '', status: 200, hadToken: true, admin: true, node: 'active', forwarded: false },
+      { method: 'GET', path: '/v1/sys/mounts', query: '', namespace: '', status: 403, hadToken: true, admin: false, node: 'active', forwarded: false },
+      { method: 'LIST', path: '/v1/sys/policies/acl', query: '', namespace: '', status: 403, hadToken: false, admin: false, node: 'active', forwarded: false },
     ]);
     expect(v.count()).toBe(3);
     expect(v.count({ path: '/v1/sys/mounts', admin: false })).toBe(1);

@@ -1,4 +1,4 @@
-// HTTP-level behaviour: envelope, headers, encoding, parse errors, methods, health (notes §1, §9),
+// HTTP-level behaviour: envelope, headers, encoding, parse errors, methods, health (docs/vault-behaviour.md §1, §9),
 // and the LIST rewrite shim that sits in front of Node's HTTP parser.
 import * as http from 'node:http';
 import { VaultDouble } from '../../src/testing/vault-double/index';
@@ -11,7 +11,7 @@ beforeEach(async () => {
 });
 afterEach(async () => v.stop());
 
-describe('envelope and headers (notes §1)', () => {
+describe('envelope and headers (docs/vault-behaviour.md §1)', () => {
   it('200, 204 and errors carry Cache-Control: no-store and Content-Type: application/json', async () => {
     const ok = await call(v, 'GET', '/v1/auth/token/lookup-self');
     const empty = await call(v, 'POST', '/v1/sys/mounts/kv', { body: { type: 'kv' } });
@@ -40,7 +40,7 @@ describe('envelope and headers (notes §1)', () => {
   });
 });
 
-describe('request parsing (notes §9)', () => {
+describe('request parsing (docs/vault-behaviour.md §9)', () => {
   it('an unparsable body ⇒ 400 failed to parse JSON input', async () => {
     const r = await call(v, 'POST', '/v1/sys/mounts/kv', { rawBody: '{"type": kv}' });
     expect(r.status).toBe(400);
@@ -66,7 +66,7 @@ describe('request parsing (notes §9)', () => {
   });
 });
 
-describe('sys/health (notes §9)', () => {
+describe('sys/health (docs/vault-behaviour.md §9)', () => {
   it('200 with the documented fields, no envelope', async () => {
     const r = await call(v, 'GET', '/v1/sys/health', { token: null });
     expect(r.status).toBe(200);

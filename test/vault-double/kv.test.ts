@@ -1,4 +1,4 @@
-// KV v2 (notes §5) and KV v1 (notes §6) over HTTP.
+// KV v2 (docs/vault-behaviour.md §5) and KV v1 (docs/vault-behaviour.md §6) over HTTP.
 import { VaultDouble } from '../../src/testing/vault-double/index';
 import { BODY, call, fakeClock, loginToken, provisionRole, startDouble } from './test-helpers';
 
@@ -15,7 +15,7 @@ afterEach(async () => v.stop());
 const put = (path: string, data: Record<string, unknown>, options?: Record<string, unknown>) =>
   call(v, 'POST', `/v1/secret/data/${path}`, { body: options ? { data, options } : { data } });
 
-describe('KV v2 write and read (notes §5.1, §5.2)', () => {
+describe('KV v2 write and read (docs/vault-behaviour.md §5.1, §5.2)', () => {
   it('write answers the version metadata; created_time is RFC3339 with trimmed fraction', async () => {
     const r = await put('app/db', { password: 'p' });
     expect(r.status).toBe(200);
@@ -98,7 +98,7 @@ describe('KV v2 write and read (notes §5.1, §5.2)', () => {
   });
 });
 
-describe('KV v2 write errors (notes §5.2)', () => {
+describe('KV v2 write errors (docs/vault-behaviour.md §5.2)', () => {
   it('no data ⇒ 400 no data provided', async () => {
     const r = await call(v, 'POST', '/v1/secret/data/k', { body: { options: {} } });
     expect([r.status, r.text]).toEqual([400, '{"errors":["no data provided"]}\n']);
@@ -126,7 +126,7 @@ describe('KV v2 write errors (notes §5.2)', () => {
   });
 });
 
-describe('KV v2 metadata and list (notes §5.3)', () => {
+describe('KV v2 metadata and list (docs/vault-behaviour.md §5.3)', () => {
   it('metadata fields', async () => {
     await put('k', { a: 1 });
     const r = await call(v, 'GET', '/v1/secret/metadata/k');
@@ -166,7 +166,7 @@ describe('KV v2 metadata and list (notes §5.3)', () => {
   });
 });
 
-describe('KV v2 invalid paths (notes §5.1)', () => {
+describe('KV v2 invalid paths (docs/vault-behaviour.md §5.1)', () => {
   const warning = (verb: string) =>
     `Invalid path for a versioned K/V secrets engine. See the API docs for the appropriate API endpoints to use. If using the Vault CLI, use 'vault kv ${verb}' for this operation.`;
 
@@ -187,7 +187,7 @@ describe('KV v2 invalid paths (notes §5.1)', () => {
   });
 });
 
-describe('KV v2 and ACL (notes §7)', () => {
+describe('KV v2 and ACL (docs/vault-behaviour.md §7)', () => {
   it('a policy on data/ reads; create vs update follows the existence check', async () => {
     const token = await loginToken(v, await provisionRole(v, { policy: 'path "secret/data/app/*" { capabilities = ["read", "create"] }' }));
     expect((await call(v, 'POST', '/v1/secret/data/app/x', { token, body: { data: { a: 1 } } })).status).toBe(200);
@@ -205,7 +205,7 @@ describe('KV v2 and ACL (notes §7)', () => {
   });
 });
 
-describe('KV v1 (notes §6)', () => {
+describe('KV v1 (docs/vault-behaviour.md §6)', () => {
   it('write 204; read answers the map directly with lease_duration 2764800', async () => {
     expect((await call(v, 'POST', '/v1/kv1/app/db', { body: { password: 'p' } })).status).toBe(204);
     const r = await call(v, 'GET', '/v1/kv1/app/db');

@@ -1,4 +1,4 @@
-// sys/mounts, sys/auth and sys/internal/ui/mounts (notes §4).
+// sys/mounts, sys/auth and sys/internal/ui/mounts (docs/vault-behaviour.md §4).
 import { VaultDouble } from '../../src/testing/vault-double/index';
 import { BODY, UUID, call, loginToken, provisionRole, startDouble } from './test-helpers';
 
@@ -10,7 +10,7 @@ afterEach(async () => v.stop());
 
 const enableKv = (path: string, body: Record<string, unknown>) => call(v, 'POST', `/v1/sys/mounts/${path}`, { body });
 
-describe('GET sys/mounts (notes §4.1)', () => {
+describe('GET sys/mounts (docs/vault-behaviour.md §4.1)', () => {
   it('a fresh server has only sys/, cubbyhole/ and identity/', async () => {
     const r = await call(v, 'GET', '/v1/sys/mounts');
     expect(r.status).toBe(200);
@@ -101,7 +101,7 @@ describe('sys/auth', () => {
   });
 });
 
-describe('GET sys/internal/ui/mounts/<path> (notes §4.2)', () => {
+describe('GET sys/internal/ui/mounts/<path> (docs/vault-behaviour.md §4.2)', () => {
   const preflight = (path: string) => `{"errors":["preflight capability check returned 403, please ensure client's policies grant access to path \\"${path}\\""]}\n`;
 
   beforeEach(async () => {

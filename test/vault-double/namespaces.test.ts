@@ -1,4 +1,4 @@
-// Namespaces (notes §8): header, URL prefix, per-namespace state, token scoping, CE mode.
+// Namespaces (docs/vault-behaviour.md §8): header, URL prefix, per-namespace state, token scoping, CE mode.
 import { VaultDouble } from '../../src/testing/vault-double/index';
 import { BODY, call, loginToken, provisionRole, startDouble } from './test-helpers';
 
@@ -63,7 +63,7 @@ describe('Enterprise namespaces (default)', () => {
     expect((await call(v, 'GET', '/v1/sys/mounts')).headers.get('x-vault-namespace')).toBeNull();
   });
 
-  it('sys/mounts in a namespace: top-level injection only without a URL prefix (notes §4.1)', async () => {
+  it('sys/mounts in a namespace: top-level injection only without a URL prefix (docs/vault-behaviour.md §4.1)', async () => {
     await setupNs1();
     const viaHeader = await call(v, 'GET', '/v1/sys/mounts', inNs('ns1'));
     const viaPrefix = await call(v, 'GET', '/v1/ns1/sys/mounts');

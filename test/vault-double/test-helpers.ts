@@ -43,7 +43,7 @@ export async function startDouble(opts: VaultDoubleOptions = {}): Promise<VaultD
   return VaultDouble.start(opts);
 }
 
-/** The documented error bodies (notes §3.4, §7), as raw text. */
+/** The documented error bodies (docs/vault-behaviour.md §3.4, §7), as raw text. */
 export const BODY = {
   plainDenied: '{"errors":["permission denied"]}\n',
   policyDenied: '{"errors":["1 error occurred:\\n\\t* permission denied\\n\\n"]}\n',

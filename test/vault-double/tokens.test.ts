@@ -1,11 +1,11 @@
-// Token handling over HTTP: self endpoints, expiry, revoke, num_uses, transport (notes §3, §9).
+// Token handling over HTTP: self endpoints, expiry, revoke, num_uses, transport (docs/vault-behaviour.md §3, §9).
 import { VaultDouble } from '../../src/testing/vault-double/index';
 import { BODY, call, fakeClock, login, loginToken, provisionRole, startDouble } from './test-helpers';
 
 let v: VaultDouble;
 afterEach(async () => v?.stop());
 
-describe('bad / expired / revoked / missing token (notes §3.4)', () => {
+describe('bad / expired / revoked / missing token (docs/vault-behaviour.md §3.4)', () => {
   it('no token ⇒ 403 plain permission denied', async () => {
     v = await startDouble();
     const r = await call(v, 'GET', '/v1/auth/token/lookup-self', { token: null });
@@ -46,7 +46,7 @@ describe('bad / expired / revoked / missing token (notes §3.4)', () => {
   });
 });
 
-describe('token transport (notes §9)', () => {
+describe('token transport (docs/vault-behaviour.md §9)', () => {
   it('accepts Authorization: Bearer', async () => {
     v = await startDouble();
     const r = await call(v, 'GET', '/v1/auth/token/lookup-self', { token: null, headers: { Authorization: `Bearer ${v.rootToken}` } });
@@ -66,7 +66,7 @@ describe('token transport (notes §9)', () => {
   });
 });
 
-describe('lookup-self (notes §3.1)', () => {
+describe('lookup-self (docs/vault-behaviour.md §3.1)', () => {
   it('root token: policies ["root"], ttl 0, expire_time null, path auth/token/root', async () => {
     v = await startDouble();
     const r = await call(v, 'GET', '/v1/auth/token/lookup-self');
@@ -108,7 +108,7 @@ describe('lookup-self (notes §3.1)', () => {
   });
 });
 
-describe('renew-self (notes §3.2)', () => {
+describe('renew-self (docs/vault-behaviour.md §3.2)', () => {
   it('increment extends the TTL; capped at max TTL from issue time with a warning', async () => {
     const clock = fakeClock();
     v = await startDouble({ now: clock.now });
@@ -135,10 +135,10 @@ describe('renew-self (notes §3.2)', () => {
     expect(r.json.auth.lease_duration).toBe(600);
   });
 
-  it('root token ⇒ 400 lease is not renewable', async () => {
+  it('root token (no lease) ⇒ 400 invalid lease ID (§14.8)', async () => {
     v = await startDouble();
     const r = await call(v, 'POST', '/v1/auth/token/renew-self');
-    expect([r.status, r.text]).toEqual([400, '{"errors":["lease is not renewable"]}\n']);
+    expect([r.status, r.text]).toEqual([400, '{"errors":["invalid lease ID"]}\n']);
   });
 
   it('batch token ⇒ 400 batch tokens cannot be renewed', async () => {
@@ -149,7 +149,7 @@ describe('renew-self (notes §3.2)', () => {
   });
 });
 
-describe('revoke-self (notes §3.3)', () => {
+describe('revoke-self (docs/vault-behaviour.md §3.3)', () => {
   it('204 with no body; the token is then invalid', async () => {
     v = await startDouble();
     const token = await loginToken(v, await provisionRole(v));

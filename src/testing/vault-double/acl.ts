@@ -1,4 +1,4 @@
-// Policies and ACL evaluation (notes §7). The matching algorithm follows the documented
+// Policies and ACL evaluation (docs/vault-behaviour.md §7). The matching algorithm follows the documented
 // rules (and OpenBao/Vault acl.go): exact rules first, then the best non-exact match.
 import { HclEntry, HclError, HclObject, HclValue, parseHcl } from './hcl';
 import type { Operation } from './types';
@@ -70,7 +70,7 @@ function ruleFrom(rawPath: string, body: HclObject): PolicyRule {
       legacy.forEach((c) => caps.add(c));
     }
   }
-  // notes §7: deny overrides everything
+  // docs/vault-behaviour.md §7: deny overrides everything
   const capabilities: Capability[] = caps.has('deny') ? ['deny'] : [...caps];
   return { path: rawPath.replace(/^\/+/, ''), capabilities };
 }
@@ -89,7 +89,7 @@ interface Candidate {
   caps: Caps;
 }
 
-/** notes §7 priority: a candidate that sorts earlier is the LOWER priority one. */
+/** docs/vault-behaviour.md §7 priority: a candidate that sorts earlier is the LOWER priority one. */
 function comparePriority(a: Candidate, b: Candidate): number {
   if (a.firstWildcard !== b.firstWildcard) return a.firstWildcard - b.firstWildcard; // (1) wildcard earlier ⇒ lower
   if (a.isPrefix !== b.isPrefix) return a.isPrefix ? -1 : 1; // (2) ends in * ⇒ lower
@@ -119,7 +119,7 @@ export class Acl {
     return new Acl(true);
   }
 
-  /** nsPrefix: the policies' namespace path ("" or "ns1/"); rules are stored absolute (notes §8). */
+  /** nsPrefix: the policies' namespace path ("" or "ns1/"); rules are stored absolute (docs/vault-behaviour.md §8). */
   static fromPolicies(policies: Policy[], nsPrefix: string): Acl {
     if (policies.some((p) => p.name === 'root')) return Acl.rootAcl();
     const acl = new Acl(false);
@@ -133,7 +133,7 @@ export class Acl {
     if (path.includes('+')) tree = this.segment;
     else if (path.endsWith('*')) [tree, key] = [this.prefix, path.slice(0, -1)];
     const existing = tree.get(key);
-    // notes §7: same pattern in several policies ⇒ union; deny wins
+    // docs/vault-behaviour.md §7: same pattern in several policies ⇒ union; deny wins
     if (!existing) tree.set(key, new Set(capabilities));
     else if (existing.has('deny')) return;
     else if (capabilities.includes('deny')) tree.set(key, new Set<Capability>(['deny']));
@@ -144,7 +144,7 @@ export class Acl {
   private governing(path: string, op: Operation | undefined): Caps | undefined {
     const exact = this.exact.get(path);
     if (exact) return exact;
-    // notes §7: for LIST, an exact rule equal to the path without its trailing / also counts
+    // docs/vault-behaviour.md §7: for LIST, an exact rule equal to the path without its trailing / also counts
     if (op === 'list') {
       const trimmed = this.exact.get(path.replace(/\/$/, ''));
       if (trimmed) return trimmed;
@@ -170,7 +170,7 @@ export class Acl {
   }
 
   /**
-   * notes §4.2 hasMountAccess: any non-deny capability on the mount path or on anything
+   * docs/vault-behaviour.md §4.2 hasMountAccess: any non-deny capability on the mount path or on anything
    * under it (exact rules, glob rules, then + rules matched against the bare mount).
    */
   hasMountAccess(mountPath: string): boolean {
@@ -190,7 +190,7 @@ export class Acl {
     return best;
   }
 
-  /** notes §7: glob (*) and segment (+) rules; the highest-priority match wins. */
+  /** docs/vault-behaviour.md §7: glob (*) and segment (+) rules; the highest-priority match wins. */
   private nonExact(path: string, bareMount: boolean): Caps | undefined {
     const candidates: Candidate[] = [];
     const prefixKey = this.longestPrefix(path);
@@ -212,7 +212,7 @@ export class Acl {
 }
 
 /**
- * Match one `+` pattern (notes §7: `+` = exactly one segment; non-prefix patterns need the
+ * Match one `+` pattern (docs/vault-behaviour.md §7: `+` = exactly one segment; non-prefix patterns need the
  * same segment count). In bare-mount mode (hasMountAccess) a pattern that covers the mount
  * with a non-deny capability grants access directly.
  */
@@ -248,7 +248,7 @@ function matchSegmentPattern(
   return cand;
 }
 
-/** notes §7: the built-in `default` policy (editable, not deletable). */
+/** docs/vault-behaviour.md §7: the built-in `default` policy (editable, not deletable). */
 export const DEFAULT_POLICY_TEXT = `# Allow tokens to look up their own properties
 path "auth/token/lookup-self" {
     capabilities = ["read"]

@@ -1,6 +1,7 @@
-// AppRole auth method: roles, role/secret IDs, login with user lockout (notes §2).
+// AppRole auth method: roles, role/secret IDs, login with user lockout (docs/vault-behaviour.md §2).
 import { randomUUID } from 'node:crypto';
 import type { Backend, BackendCall } from './backend';
+import { ipInCidrs } from './cidr';
 import { DurationError, parseDurationSeconds, rfc3339 } from './durations';
 import { effectiveDefaultTtl, effectiveMaxTtl } from './mounts';
 import {
@@ -14,9 +15,17 @@ import {
   unsupportedOperation,
   unsupportedPath,
 } from './responses';
+import { loginMfaChallenge } from './login-mfa';
+import type { DoubleState } from './state';
 import { authBlock, calculateTtl, sanitizePolicies, stringList } from './tokens';
+import type { RequestCtx } from './types';
 
-/** notes §2.4: lockout defaults 5 failures / 15 min lock / 15 min counter reset. */
+/** docs/vault-behaviour.md §14.2: what a login saw on arrival — its limited-use Secret ID was still there. */
+interface LoginArrival {
+  liveLimitedSecretId: string;
+}
+
+/** docs/vault-behaviour.md §2.4: lockout defaults 5 failures / 15 min lock / 15 min counter reset. */
 export interface LockoutConfig {
   disabled: boolean;
   threshold: number;
@@ -72,13 +81,13 @@ interface LockoutEntry {
   lastFailureMs: number;
 }
 
-const INVALID_CREDS = 'invalid role or secret ID'; // notes §2.3
+const INVALID_CREDS = 'invalid role or secret ID'; // docs/vault-behaviour.md §2.3
 
 function newRole(name: string): Role {
   return {
     name,
     roleId: randomUUID(),
-    bindSecretId: true, // notes §2.1: default
+    bindSecretId: true, // docs/vault-behaviour.md §2.1: default
     localSecretIds: false,
     secretIdBoundCidrs: [],
     secretIdNumUses: 0,
@@ -96,7 +105,7 @@ function newRole(name: string): Role {
   };
 }
 
-/** notes §2.5: role fields as read back. */
+/** docs/vault-behaviour.md §2.5: role fields as read back. */
 function roleData(r: Role): Record<string, unknown> {
   return {
     bind_secret_id: r.bindSecretId,
@@ -155,7 +164,7 @@ function applyRoleFields(r: Role, d: Record<string, unknown>): Reply | undefined
 }
 
 function validateRole(r: Role): Reply | undefined {
-  // notes §2.5: bind_secret_id=false needs another constraint
+  // docs/vault-behaviour.md §2.5: bind_secret_id=false needs another constraint
   if (!r.bindSecretId && r.secretIdBoundCidrs.length === 0 && r.tokenBoundCidrs.length === 0) {
     return badRequest('at least one constraint should be enabled on the role');
   }
@@ -163,32 +172,23 @@ function validateRole(r: Role): Reply | undefined {
   return undefined;
 }
 
-// ---- CIDR helpers (IPv4 only; the double listens on 127.0.0.1) ----
-function ipv4ToInt(ip: string): number | undefined {
-  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(ip.replace(/^::ffff:/, ''));
-  if (!m) return undefined;
-  return m.slice(1).reduce((acc, o) => acc * 256 + Number(o), 0);
-}
-
-function ipInCidrs(ip: string, cidrs: string[]): boolean {
-  const addr = ipv4ToInt(ip);
-  return cidrs.some((cidr) => {
-    const [base, bitsText] = cidr.split('/');
-    const bits = bitsText === undefined ? 32 : Number(bitsText);
-    const net = ipv4ToInt(base);
-    if (addr === undefined || net === undefined) return false;
-    const size = 2 ** (32 - bits);
-    return Math.floor(addr / size) === Math.floor(net / size);
-  });
-}
-
 export class AppRoleBackend implements Backend {
   private readonly roles = new Map<string, Role>();
   private readonly lockouts = new Map<string, LockoutEntry>();
 
-  /** notes §2.1: login is unauthenticated */
+  /** docs/vault-behaviour.md §2.1: login is unauthenticated */
   isUnauthenticated(sub: string): boolean {
     return sub === 'login' || sub.startsWith('login/');
+  }
+
+  /** docs/vault-behaviour.md §14.2: note whether the login's limited-use Secret ID exists when the request arrives. */
+  onArrival(sub: string, ctx: RequestCtx, state: DoubleState): LoginArrival | undefined {
+    if (!state.secretIdRace || !this.isUnauthenticated(sub)) return undefined;
+    const roleId = String(ctx.data.role_id ?? '').trim();
+    const secretId = String(ctx.data.secret_id ?? '').trim();
+    const role = [...this.roles.values()].find((r) => r.roleId === roleId);
+    const s = role?.secretIds.get(secretId);
+    return s && s.numUses > 0 ? { liveLimitedSecretId: secretId } : undefined;
   }
 
   existenceCheck(sub: string): boolean | undefined {
@@ -199,7 +199,7 @@ export class AppRoleBackend implements Backend {
   handle(call: BackendCall): Reply {
     const { sub, ctx } = call;
     if (this.isUnauthenticated(sub)) {
-      // notes §2.1/§2.3: POST/PUT only; GET ⇒ 405
+      // docs/vault-behaviour.md §2.1/§2.3: POST/PUT only; GET ⇒ 405
       return ctx.op === 'update' || ctx.op === 'create' ? this.login(call) : unsupportedOperation();
     }
     if (sub === 'role' || sub === 'role/') return this.listRoles(call);
@@ -219,7 +219,7 @@ export class AppRoleBackend implements Backend {
     const existing = this.roles.get(name);
     switch (call.ctx.op) {
       case 'read':
-        // mount_type for approle admin responses is an inference (notes §1 lists only login)
+        // mount_type for approle admin responses is an inference (docs/vault-behaviour.md §1 lists only login)
         return existing ? okReply({ data: roleData(existing), mountType: 'approle' }) : notFound();
       case 'create':
       case 'update': {
@@ -324,7 +324,7 @@ export class AppRoleBackend implements Backend {
   }
 
   private lookupSecretId(_role: Role, s: SecretIdEntry | undefined): Reply {
-    if (!s) return noContent(); // update op returning nothing ⇒ 204 (notes §1)
+    if (!s) return noContent(); // update op returning nothing ⇒ 204 (docs/vault-behaviour.md §1)
     return okReply({
       data: {
         cidr_list: s.cidrList,
@@ -346,43 +346,51 @@ export class AppRoleBackend implements Backend {
     return noContent();
   }
 
-  // ---------------- login (notes §2) ----------------
+  // ---------------- login (docs/vault-behaviour.md §2) ----------------
 
   private login(call: BackendCall): Reply {
     const { ctx, mount, state } = call;
     const lockout = mount.config.userLockout;
-    const roleId = String(ctx.data.role_id ?? '').trim(); // notes §2.1: values are trimmed
+    const roleId = String(ctx.data.role_id ?? '').trim(); // docs/vault-behaviour.md §2.1: values are trimmed
     const secretId = String(ctx.data.secret_id ?? '').trim();
     if (!roleId) {
-      // notes §2.3: with lockout enabled (default) the alias lookahead fails first ⇒ 500
+      // docs/vault-behaviour.md §2.3: with lockout enabled (default) the alias lookahead fails first ⇒ 500
       return lockout.disabled ? badRequest('missing role_id') : errorReply(500, ['failed to determine alias name from login request']);
     }
-    if (!lockout.disabled && this.isLocked(roleId, lockout, state.clock())) return plainPermissionDenied(); // notes §2.4
+    if (!lockout.disabled && this.isLocked(roleId, lockout, state.clock())) return plainPermissionDenied(); // docs/vault-behaviour.md §2.4
     const role = [...this.roles.values()].find((r) => r.roleId === roleId);
-    if (!role) return badRequest(INVALID_CREDS); // unknown role_id: not counted for lockout (notes §2.4)
+    if (!role) return badRequest(INVALID_CREDS); // unknown role_id: not counted for lockout (docs/vault-behaviour.md §2.4)
     let secret: SecretIdEntry | undefined;
     if (role.bindSecretId) {
       if (!secretId) return badRequest('missing secret_id');
+      const arrival = ctx.arrivalNote as LoginArrival | undefined;
+      // docs/vault-behaviour.md §14.2 (approle path_login.go:291): the entry vanished between the first read and the locked
+      // re-read — another login took its last use. Vault echoes the Secret ID; not counted for lockout.
+      if (arrival?.liveLimitedSecretId === secretId && !role.secretIds.has(secretId)) {
+        return badRequest(`invalid secret_id "${secretId}"`);
+      }
       const checked = this.checkSecretId(role, secretId, ctx.remoteIp, state.clock());
       if (checked === 'invalid') {
         if (!lockout.disabled) this.recordFailure(roleId, lockout, state.clock());
-        return badRequest(INVALID_CREDS); // notes §2.3 (counted for lockout)
+        return badRequest(INVALID_CREDS); // docs/vault-behaviour.md §2.3 (counted for lockout)
       }
       if ('status' in checked) return checked;
       secret = checked;
     }
     if (role.secretIdBoundCidrs.length > 0 && !ipInCidrs(ctx.remoteIp, role.secretIdBoundCidrs)) {
-      return badRequest(`source address "${ctx.remoteIp}" unauthorized by CIDR restrictions on the role: %!w(<nil>)`); // notes §2.3
+      return badRequest(`source address "${ctx.remoteIp}" unauthorized by CIDR restrictions on the role: %!w(<nil>)`); // docs/vault-behaviour.md §2.3
     }
-    this.lockouts.delete(roleId); // notes §2.4: success resets the counter
+    this.lockouts.delete(roleId); // docs/vault-behaviour.md §2.4: success resets the counter
+    // docs/vault-behaviour.md §14.6 (HV handleLoginRequest): MFA enforced on the mount ⇒ a challenge instead of a token
+    if (state.loginMfaMounts.has(`${ctx.ns.path}auth/${mount.path}`)) return loginMfaChallenge();
     return this.issueToken(call, role, secret);
   }
 
-  /** Validate and consume a secret ID (notes §2.3, §2.5). */
+  /** Validate and consume a secret ID (docs/vault-behaviour.md §2.3, §2.5). */
   private checkSecretId(role: Role, secretId: string, ip: string, now: number): SecretIdEntry | Reply | 'invalid' {
     const s = role.secretIds.get(secretId);
     if (!s) return 'invalid';
-    // notes §2.5/§13.5: Vault may honour an expired secret-id until tidy (~1 min); the double
+    // docs/vault-behaviour.md §2.5/§13.5: Vault may honour an expired secret-id until tidy (~1 min); the double
     // is strict and treats it as gone, which is within that window.
     if (s.expirationMs !== null && now >= s.expirationMs) {
       role.secretIds.delete(secretId);
@@ -394,7 +402,7 @@ export class AppRoleBackend implements Backend {
       }
       return s;
     }
-    // notes §2.5: limited secret-id: decrement; the last use deletes it
+    // docs/vault-behaviour.md §2.5: limited secret-id: decrement; the last use deletes it
     s.usesLeft -= 1;
     if (s.usesLeft <= 0) role.secretIds.delete(secretId);
     if (s.cidrList.length > 0 && !ipInCidrs(ip, s.cidrList)) {
@@ -411,14 +419,14 @@ export class AppRoleBackend implements Backend {
     return false;
   }
 
-  /** notes §2.4: failures within the counter-reset window accumulate. */
+  /** docs/vault-behaviour.md §2.4: failures within the counter-reset window accumulate. */
   private recordFailure(roleId: string, cfg: LockoutConfig, now: number): void {
     const e = this.lockouts.get(roleId);
     if (!e || now - e.lastFailureMs > cfg.counterResetS * 1000) this.lockouts.set(roleId, { count: 1, lastFailureMs: now });
     else this.lockouts.set(roleId, { count: e.count + 1, lastFailureMs: now });
   }
 
-  /** notes §2.2: token TTLs, policies, metadata, entity, display name. */
+  /** docs/vault-behaviour.md §2.2: token TTLs, policies, metadata, entity, display name. */
   private issueToken(call: BackendCall, role: Role, secret: SecretIdEntry | undefined): Reply {
     const { ctx, mount, state } = call;
     const now = state.clock();
@@ -433,7 +441,7 @@ export class AppRoleBackend implements Backend {
     });
     const { warnings } = calculated;
     const ttl = role.tokenPeriod > 0 ? Math.min(role.tokenPeriod, maxTtl) : calculated.ttl;
-    const aliasKey = `${mount.accessor}/${role.roleId}`; // notes §2.2: alias name = role_id
+    const aliasKey = `${mount.accessor}/${role.roleId}`; // docs/vault-behaviour.md §2.2: alias name = role_id
     if (!ctx.ns.entities.has(aliasKey)) ctx.ns.entities.set(aliasKey, randomUUID());
     const batch = role.tokenType === 'batch' || role.tokenType === 'default-batch';
     const token = state.tokens.create({
@@ -450,12 +458,13 @@ export class AppRoleBackend implements Backend {
       maxTtl,
       renewTtl: role.tokenTtl || effectiveDefaultTtl(mount),
       period: role.tokenPeriod,
-      renewable: !batch, // notes §2.2
+      renewable: !batch, // docs/vault-behaviour.md §2.2
       numUses: role.tokenNumUses,
-      orphan: true, // notes §2.2
+      orphan: true, // docs/vault-behaviour.md §2.2
       entityId: ctx.ns.entities.get(aliasKey)!,
+      boundCidrs: role.tokenBoundCidrs, // docs/vault-behaviour.md §2.5/§14.1: enforced on every request made with the token
     });
-    // notes §1/§2.2: AppRole login has mount_type ""
+    // docs/vault-behaviour.md §1/§2.2: AppRole login has mount_type ""
     return okReply({ auth: authBlock(token, ttl), warnings, mountType: '' });
   }
 }

@@ -13,12 +13,17 @@ export interface BackendCall {
 }
 
 export interface Backend {
-  /** notes §2.1: paths served without a token (AppRole `login`). */
+  /** docs/vault-behaviour.md §2.1: paths served without a token (AppRole `login`). */
   isUnauthenticated?(sub: string): boolean;
   /**
-   * notes §5.2/§7: POST/PUT become `create` when the resource doesn't exist and `update`
+   * docs/vault-behaviour.md §5.2/§7: POST/PUT become `create` when the resource doesn't exist and `update`
    * when it does; undefined ⇒ the path has no existence check ⇒ always `update`.
    */
   existenceCheck?(sub: string): boolean | undefined;
+  /**
+   * Called when the request has fully arrived, before latency and queueing; the result reaches
+   * `ctx.arrivalNote`. Lets a backend see the state a concurrent request may change meanwhile (§14.2).
+   */
+  onArrival?(sub: string, ctx: RequestCtx, state: DoubleState): unknown;
   handle(call: BackendCall): Reply;
 }

@@ -40,7 +40,7 @@ export function goDuration(seconds: number): string {
   return `${sec}s`;
 }
 
-/** RFC3339 in UTC with the fraction's trailing zeros trimmed (Go RFC3339Nano; notes §5.1). */
+/** RFC3339 in UTC with the fraction's trailing zeros trimmed (Go RFC3339Nano; docs/vault-behaviour.md §5.1). */
 export function rfc3339(ms: number): string {
   return new Date(ms).toISOString().replace(/\.(\d*?)0*Z$/, (_all, frac: string) => (frac ? `.${frac}Z` : 'Z'));
 }

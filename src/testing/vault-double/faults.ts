@@ -85,20 +85,20 @@ function matches(rule: FaultRule, method: string, path: string): boolean {
   return m.path.test(path);
 }
 
-/** Vault's body for an injected status (notes §9). */
+/** Vault's body for an injected status (docs/vault-behaviour.md §9). */
 export function faultStatusReply(rule: FaultRule, urlPath: string): Reply {
   const status = rule.status!;
   switch (status) {
     case 500:
       return errorReply(500, ['internal error']);
     case 503:
-      return sealedReply(); // notes §9: 503 sealed body
+      return sealedReply(); // docs/vault-behaviour.md §9: 503 sealed body
     case 429: {
-      // notes §9: rate limit quota body + Retry-After when configured
+      // docs/vault-behaviour.md §9: rate limit quota body + Retry-After when configured
       const headers = rule.retryAfterSeconds !== undefined ? { 'Retry-After': String(rule.retryAfterSeconds) } : undefined;
       return errorReply(429, [`request path "${urlPath.replace(/^\/v1\//, '')}": rate limit quota exceeded`], headers);
     }
     default:
-      return errorReply(status, []); // notes §9: errors may be an empty array (412, 502, …)
+      return errorReply(status, []); // docs/vault-behaviour.md §9: errors may be an empty array (412, 502, …)
   }
 }

@@ -1,10 +1,10 @@
-// KV version 1 (notes §6).
+// KV version 1 (docs/vault-behaviour.md §6).
 import type { Backend, BackendCall } from './backend';
 import { parseDurationSeconds } from './durations';
 import { effectiveDefaultTtl } from './mounts';
 import { Reply, badRequest, noContent, notFound, okReply, unsupportedOperation } from './responses';
 
-/** Direct children of `prefix` among `keys`; folders end in "/" (notes §5.3/§6). */
+/** Direct children of `prefix` among `keys`; folders end in "/" (docs/vault-behaviour.md §5.3/§6). */
 export function listChildren(keys: Iterable<string>, prefix: string): string[] {
   const out = new Set<string>();
   for (const key of keys) {
@@ -30,14 +30,14 @@ export class KvV1Backend implements Backend {
         return this.read(call);
       case 'list': {
         const keys = listChildren(this.entries.keys(), sub);
-        // notes §6: LIST ⇒ {"data":{"keys":[...]}}; empty ⇒ 404 (notes §5.3)
+        // docs/vault-behaviour.md §6: LIST ⇒ {"data":{"keys":[...]}}; empty ⇒ 404 (docs/vault-behaviour.md §5.3)
         return keys.length ? okReply({ data: { keys }, mountType: 'kv' }) : notFound();
       }
       case 'create':
       case 'update':
-        if (Object.keys(ctx.data).length === 0) return badRequest('missing data fields'); // notes §6
+        if (Object.keys(ctx.data).length === 0) return badRequest('missing data fields'); // docs/vault-behaviour.md §6
         this.entries.set(sub, { ...ctx.data });
-        return noContent(); // notes §6: write ⇒ 204
+        return noContent(); // docs/vault-behaviour.md §6: write ⇒ 204
       case 'delete':
         this.entries.delete(sub);
         return noContent();
@@ -48,8 +48,8 @@ export class KvV1Backend implements Backend {
 
   private read(call: BackendCall): Reply {
     const entry = this.entries.get(call.sub);
-    if (!entry) return notFound(); // notes §6: missing ⇒ 404 {"errors":[]}
-    // notes §6: lease_duration = mount default (768h) or the advisory `ttl` key; no lease
+    if (!entry) return notFound(); // docs/vault-behaviour.md §6: missing ⇒ 404 {"errors":[]}
+    // docs/vault-behaviour.md §6: lease_duration = mount default (768h) or the advisory `ttl` key; no lease
     let leaseDuration = effectiveDefaultTtl(call.mount);
     if (entry.ttl !== undefined) {
       try {

@@ -1,4 +1,4 @@
-// KV version 2 (notes §5): versions, soft delete / destroy, metadata, check-and-set.
+// KV version 2 (docs/vault-behaviour.md §5): versions, soft delete / destroy, metadata, check-and-set.
 import type { Backend, BackendCall } from './backend';
 import { goDuration, parseDurationSeconds, rfc3339 } from './durations';
 import { listChildren } from './kv-v1';
@@ -13,7 +13,7 @@ import {
 } from './responses';
 import type { Operation } from './types';
 
-const DEFAULT_MAX_VERSIONS = 10; // notes §5.2
+const DEFAULT_MAX_VERSIONS = 10; // docs/vault-behaviour.md §5.2
 
 interface Version {
   data: Record<string, unknown> | null; // null once destroyed
@@ -40,16 +40,27 @@ interface KvConfig {
   deleteVersionAfter: number;
 }
 
-/** notes §5.1: the verb the CLI would use, for the "Invalid path" warning. */
+/** docs/vault-behaviour.md §5.1: the verb the CLI would use, for the "Invalid path" warning. */
 const CLI_VERB: Record<Operation, string> = { create: 'put', update: 'put', patch: 'patch', read: 'get', list: 'list', delete: 'delete' };
+
+/** docs/vault-behaviour.md §14.10 (KV upgrade.go:46): the answer while a v1 mount is being upgraded to v2. */
+export const KV_UPGRADING =
+  'Upgrading from non-versioned to versioned data. This backend will be unavailable for a brief period and will resume service shortly.';
 
 const SUBPATH = /^(data|metadata|delete|undelete|destroy)(?:\/(.*))?$/s;
 
 export class KvV2Backend implements Backend {
   private readonly secrets = new Map<string, Secret>();
   private readonly config: KvConfig = { maxVersions: 0, casRequired: false, deleteVersionAfter: 0 };
+  /** docs/vault-behaviour.md §14.10: the upgrade runs until this clock time (ms); null = not upgrading */
+  private upgradingUntilMs: number | null = null;
 
-  /** notes §5.2: data/ and metadata/ writes are create when the key has no metadata yet. */
+  /** docs/vault-behaviour.md §14.10: answer every request with the upgrade error until `untilMs` (Infinity = until cleared). */
+  setUpgrading(untilMs: number | null): void {
+    this.upgradingUntilMs = untilMs;
+  }
+
+  /** docs/vault-behaviour.md §5.2: data/ and metadata/ writes are create when the key has no metadata yet. */
   existenceCheck(sub: string): boolean | undefined {
     const m = SUBPATH.exec(sub);
     if (!m || (m[1] !== 'data' && m[1] !== 'metadata') || !m[2]) return undefined;
@@ -58,13 +69,15 @@ export class KvV2Backend implements Backend {
 
   handle(call: BackendCall): Reply {
     const { ctx, sub } = call;
+    // docs/vault-behaviour.md §14.10: transient 400 on every path of the mount while the upgrade runs
+    if (this.upgradingUntilMs !== null && this.now(call) < this.upgradingUntilMs) return badRequest(KV_UPGRADING);
     if (sub === 'config') return this.handleConfig(call);
     const m = SUBPATH.exec(sub);
     if (!m) return invalidPath(ctx.op);
     const [, kind, key = ''] = m;
     if (key === '' || key === '/') {
       if (kind === 'metadata' && ctx.op === 'list') return this.list(call, '');
-      // notes §5.1: bare data/metadata/delete/undelete/destroy
+      // docs/vault-behaviour.md §5.1: bare data/metadata/delete/undelete/destroy
       return forcedReply(404, { warnings: ['Non-listing operations on the root of a K/V v2 mount are not supported.'] });
     }
     switch (kind) {
@@ -99,25 +112,25 @@ export class KvV2Backend implements Backend {
 
   private read(call: BackendCall, key: string): Reply {
     const secret = this.secrets.get(key);
-    if (!secret) return notFound(); // notes §5.1: never written ⇒ 404 {"errors":[]}
+    if (!secret) return notFound(); // docs/vault-behaviour.md §5.1: never written ⇒ 404 {"errors":[]}
     const requested = Number(call.ctx.data.version ?? 0);
-    if (!Number.isInteger(requested) || requested < 0) return badRequest(`error converting input ${String(call.ctx.data.version)} for field "version"`);
-    const number = requested === 0 ? secret.currentVersion : requested; // notes §5.1: absent/0 ⇒ current
+    if (!Number.isInteger(requested)) return badRequest(`error converting input ${String(call.ctx.data.version)} for field "version"`);
+    const number = requested > 0 ? requested : secret.currentVersion; // docs/vault-behaviour.md §14.10 (KV path_data.go:196-200): used only when N > 0
     const version = secret.versions.get(number);
     if (!version) return notFound();
     const metadata = versionMetadata(secret, number, version);
     if (version.destroyed || (version.deletionMs !== null && version.deletionMs <= this.now(call))) {
-      // notes §5.1: deleted/destroyed ⇒ 404 with the full envelope, data.data null, no mount_type
+      // docs/vault-behaviour.md §5.1: deleted/destroyed ⇒ 404 with the full envelope, data.data null, no mount_type
       return forcedReply(404, { data: { data: null, metadata } });
     }
-    // notes §5.1: a future deletion_time still returns 200
+    // docs/vault-behaviour.md §5.1: a future deletion_time still returns 200
     return okReply({ data: { data: version.data, metadata }, mountType: 'kv' });
   }
 
   private write(call: BackendCall, key: string): Reply {
     const body = call.ctx.data;
     const data = body.data;
-    if (data === undefined || data === null) return badRequest('no data provided'); // notes §5.2
+    if (data === undefined || data === null) return badRequest('no data provided'); // docs/vault-behaviour.md §5.2
     if (typeof data !== 'object' || Array.isArray(data)) return badRequest('no data provided');
     const existing = this.secrets.get(key);
     const casError = this.checkCas(body.options, existing);
@@ -134,14 +147,14 @@ export class KvV2Backend implements Backend {
     return okReply({ data: versionMetadata(secret, number, secret.versions.get(number)!), mountType: 'kv' });
   }
 
-  /** notes §5.2: cas errors */
+  /** docs/vault-behaviour.md §5.2: cas errors */
   private checkCas(options: unknown, existing: Secret | undefined): string | undefined {
     const raw = options && typeof options === 'object' ? (options as Record<string, unknown>).cas : undefined;
     const required = this.config.casRequired || (existing?.casRequired ?? false);
     if (raw === undefined || raw === null) return required ? 'check-and-set parameter required for this call' : undefined;
     const cas = typeof raw === 'number' ? raw : /^\d+$/.test(String(raw)) ? Number(raw) : NaN;
     if (!Number.isInteger(cas)) return 'error parsing check-and-set parameter';
-    // notes §5.2: cas 0 only succeeds if the key doesn't exist
+    // docs/vault-behaviour.md §5.2: cas 0 only succeeds if the key doesn't exist
     return cas === (existing?.currentVersion ?? 0) ? undefined : 'check-and-set parameter did not match the current version';
   }
 
@@ -159,7 +172,7 @@ export class KvV2Backend implements Backend {
     };
   }
 
-  /** notes §5.2: default max 10 versions, oldest pruned. */
+  /** docs/vault-behaviour.md §5.2: default max 10 versions, oldest pruned. */
   private prune(secret: Secret): void {
     const max = secret.maxVersions || this.config.maxVersions || DEFAULT_MAX_VERSIONS;
     const numbers = [...secret.versions.keys()].sort((a, b) => a - b);
@@ -173,7 +186,7 @@ export class KvV2Backend implements Backend {
     if (version && !version.destroyed && (version.deletionMs === null || version.deletionMs > this.now(call))) {
       version.deletionMs = this.now(call);
     }
-    return noContent(); // notes §5.2: DELETE data/ ⇒ 204
+    return noContent(); // docs/vault-behaviour.md §5.2: DELETE data/ ⇒ 204
   }
 
   // ---------- delete/ undelete/ destroy/ ----------
@@ -190,7 +203,7 @@ export class KvV2Backend implements Backend {
       if (kind === 'undelete') v.deletionMs = null;
       if (kind === 'destroy') [v.destroyed, v.data] = [true, null];
     }
-    return noContent(); // notes §5.2: ⇒ 204
+    return noContent(); // docs/vault-behaviour.md §5.2: ⇒ 204
   }
 
   // ---------- metadata/ ----------
@@ -199,7 +212,7 @@ export class KvV2Backend implements Backend {
     switch (call.ctx.op) {
       case 'read': {
         const secret = this.secrets.get(key);
-        return secret ? okReply({ data: metadataData(secret), mountType: 'kv' }) : notFound(); // notes §5.3
+        return secret ? okReply({ data: metadataData(secret), mountType: 'kv' }) : notFound(); // docs/vault-behaviour.md §5.3
       }
       case 'list':
         return this.list(call, key);
@@ -214,7 +227,7 @@ export class KvV2Backend implements Backend {
     }
   }
 
-  /** notes §5.3: folders end in "/", empty or missing ⇒ 404; optional exclude_deleted. */
+  /** docs/vault-behaviour.md §5.3: folders end in "/", empty or missing ⇒ 404; optional exclude_deleted. */
   private list(call: BackendCall, prefix: string): Reply {
     const excludeDeleted = String(call.ctx.data.exclude_deleted ?? '') === 'true';
     const now = this.now(call);
@@ -262,7 +275,7 @@ function isCurrentLive(s: Secret, now: number): boolean {
   return !!v && !v.destroyed && (v.deletionMs === null || v.deletionMs > now);
 }
 
-/** notes §5.1: {created_time, custom_metadata, deletion_time, destroyed, version} */
+/** docs/vault-behaviour.md §5.1: {created_time, custom_metadata, deletion_time, destroyed, version} */
 function versionMetadata(secret: Secret, number: number, v: Version): Record<string, unknown> {
   return {
     created_time: rfc3339(v.createdMs),
@@ -273,7 +286,7 @@ function versionMetadata(secret: Secret, number: number, v: Version): Record<str
   };
 }
 
-/** notes §5.3: GET metadata/<path> data */
+/** docs/vault-behaviour.md §5.3: GET metadata/<path> data */
 function metadataData(s: Secret): Record<string, unknown> {
   const versions: Record<string, unknown> = {};
   for (const [n, v] of s.versions) {
@@ -292,7 +305,7 @@ function metadataData(s: Secret): Record<string, unknown> {
   };
 }
 
-/** notes §5.1: any other path on a v2 mount ⇒ 404 envelope with the CLI-verb warning. */
+/** docs/vault-behaviour.md §5.1: any other path on a v2 mount ⇒ 404 envelope with the CLI-verb warning. */
 function invalidPath(op: Operation): Reply {
   return forcedReply(404, {
     warnings: [

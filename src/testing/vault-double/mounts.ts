@@ -1,5 +1,5 @@
 // Mount tables (secret engines and auth methods) and the sys/mounts, sys/auth and
-// sys/internal/ui/mounts endpoints (notes §4).
+// sys/internal/ui/mounts endpoints (docs/vault-behaviour.md §4).
 import { randomBytes, randomUUID } from 'node:crypto';
 import { AppRoleBackend, LockoutConfig, parseLockoutConfig } from './approle';
 import type { Backend } from './backend';
@@ -76,7 +76,7 @@ function builtinMount(path: string, type: string, description: string, extra: Pa
   };
 }
 
-/** notes §4.1: a fresh (non-dev) server has only sys/, cubbyhole/ and identity/. */
+/** docs/vault-behaviour.md §4.1: a fresh (non-dev) server has only sys/, cubbyhole/ and identity/. */
 export function builtinSecretMounts(): MountEntry[] {
   return [
     builtinMount('cubbyhole/', 'cubbyhole', 'per-token private secret storage', { local: true }),
@@ -95,7 +95,7 @@ export function builtinAuthMounts(): MountEntry[] {
   return [builtinMount('token/', 'token', 'token based credentials', { isAuth: true, accessor: accessorFor('auth_token') })];
 }
 
-/** KV version from type/options (notes §4.1: null/""/"1" ⇒ v1). */
+/** KV version from type/options (docs/vault-behaviour.md §4.1: null/""/"1" ⇒ v1). */
 export function kvVersion(entry: MountEntry): 1 | 2 | undefined {
   if (entry.type !== 'kv' && entry.type !== 'generic') return undefined;
   return entry.options?.version === '2' ? 2 : 1;
@@ -104,7 +104,7 @@ export function kvVersion(entry: MountEntry): 1 | 2 | undefined {
 export const effectiveDefaultTtl = (m: MountEntry): number => m.config.defaultLeaseTtl || SYSTEM_DEFAULT_TTL;
 export const effectiveMaxTtl = (m: MountEntry): number => m.config.maxLeaseTtl || SYSTEM_MAX_TTL;
 
-/** notes §4.1: per-mount fields (mountInfo). */
+/** docs/vault-behaviour.md §4.1: per-mount fields (mountInfo). */
 export function mountInfo(m: MountEntry): Record<string, unknown> {
   const config: Record<string, unknown> = {
     default_lease_ttl: m.config.defaultLeaseTtl,
@@ -238,9 +238,9 @@ function tuneReply(m: MountEntry): Reply {
   });
 }
 
-/** notes §4.1: the legacy top-level injection applies to the un-prefixed URL only. */
+/** docs/vault-behaviour.md §4.1: the legacy top-level injection applies to the un-prefixed URL only. */
 function listingReply(ctx: RequestCtx, data: Record<string, unknown>): Reply {
-  const parts = { data, mountType: 'system' }; // notes §13.2: sys mount_type unconfirmed
+  const parts = { data, mountType: 'system' }; // docs/vault-behaviour.md §13.2: sys mount_type unconfirmed
   return ctx.rawPath.startsWith('/v1/sys/') ? okReplyInjected(parts) : okReply(parts);
 }
 
@@ -303,7 +303,7 @@ function matchingMountEntry(ns: Namespace, path: string): { entry: MountEntry; f
 }
 
 /**
- * notes §4.2: GET sys/internal/ui/mounts/<path>. Unauthenticated route; the handler checks
+ * docs/vault-behaviour.md §4.2: GET sys/internal/ui/mounts/<path>. Unauthenticated route; the handler checks
  * the token itself. Missing mount and no access are indistinguishable (preflight 403).
  */
 export function handleInternalUiMount(state: DoubleState, ctx: RequestCtx, rawPath: string): Reply {
@@ -311,16 +311,16 @@ export function handleInternalUiMount(state: DoubleState, ctx: RequestCtx, rawPa
   const path = normalizeMountPath(rawPath);
   const preflight = errorReply(403, [`preflight capability check returned 403, please ensure client's policies grant access to path "${path}"`]);
   const match = matchingMountEntry(ctx.ns, path);
-  if (!match) return preflight; // checked before the token, deliberately (notes §4.2)
+  if (!match) return preflight; // checked before the token, deliberately (docs/vault-behaviour.md §4.2)
   const token = ctx.clientToken ? state.liveToken(ctx.clientToken) : undefined;
-  // notes §4.2 "No token: 403"; the handler returns the token store's plain error
+  // docs/vault-behaviour.md §4.2 "No token: 403"; the handler returns the token store's plain error
   if (!token) return plainPermissionDenied();
   if (!state.aclFor(token).hasMountAccess(ctx.ns.path + match.fullPath)) return preflight;
-  // notes §1: mount_type "" on unauthenticated sys/internal/ui responses
+  // docs/vault-behaviour.md §1: mount_type "" on unauthenticated sys/internal/ui responses
   return okReply({ data: { ...mountInfo(match.entry), path: match.fullPath }, mountType: '' });
 }
 
-/** notes §4.2: GET sys/internal/ui/mounts — visible mounts only. */
+/** docs/vault-behaviour.md §4.2: GET sys/internal/ui/mounts — visible mounts only. */
 export function handleInternalUiMounts(state: DoubleState, ctx: RequestCtx): Reply {
   if (ctx.op !== 'read') return unsupportedOperation();
   let acl = undefined as ReturnType<DoubleState['aclFor']> | undefined;

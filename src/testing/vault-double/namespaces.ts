@@ -1,11 +1,11 @@
-// Namespaces (notes §8): each one owns its mounts, auth mounts, policies, roles and tokens.
+// Namespaces (docs/vault-behaviour.md §8): each one owns its mounts, auth mounts, policies, roles and tokens.
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_POLICY_TEXT, Policy, parsePolicy } from './acl';
 import { MountEntry, builtinAuthMounts, builtinSecretMounts } from './mounts';
 import { RequestCtx } from './types';
 import { Reply, badRequest, noContent, notFound, okReply, unsupportedOperation, unsupportedPath } from './responses';
 
-/** notes §8: reserved namespace names. */
+/** docs/vault-behaviour.md §8: reserved namespace names. */
 const RESERVED_NAMES = new Set(['root', 'sys', 'audit', 'auth', 'cubbyhole', 'identity']);
 
 export class Namespace {
@@ -25,7 +25,7 @@ export class Namespace {
     this.id = path === '' ? 'root' : randomBytes(4).toString('base64url').slice(0, 5);
     for (const m of builtinSecretMounts()) this.mounts.set(m.path, m);
     for (const m of builtinAuthMounts()) this.authMounts.set(m.path, m);
-    this.policies.set('default', parsePolicy('default', DEFAULT_POLICY_TEXT)); // notes §7
+    this.policies.set('default', parsePolicy('default', DEFAULT_POLICY_TEXT)); // docs/vault-behaviour.md §7
   }
 
   /** Namespace path without the trailing slash ("" for root), as used in the request log. */
@@ -51,7 +51,7 @@ export class Namespace {
   }
 }
 
-/** Split a namespace header value: trailing slash optional (notes §8). */
+/** Split a namespace header value: trailing slash optional (docs/vault-behaviour.md §8). */
 export function namespaceSegments(value: string): string[] {
   return value.split('/').filter((s) => s !== '');
 }
@@ -61,7 +61,7 @@ function namespaceData(ns: Namespace): Record<string, unknown> {
 }
 
 /**
- * sys/namespaces[/<name>] (notes §8): create (POST/PUT), read, LIST and delete child
+ * sys/namespaces[/<name>] (docs/vault-behaviour.md §8): create (POST/PUT), read, LIST and delete child
  * namespaces of the request namespace; nested paths ("a/b") are created under existing parents.
  */
 export function handleNamespaces(ctx: RequestCtx, sub: string, onDelete: (ns: Namespace) => void): Reply {
@@ -89,7 +89,7 @@ export function handleNamespaces(ctx: RequestCtx, sub: string, onDelete: (ns: Na
 }
 
 function createNamespace(parent: Namespace, name: string, existing: Namespace | undefined): Reply {
-  // notes §8: reserved names; exact Enterprise error text is not documented
+  // docs/vault-behaviour.md §8: reserved names; exact Enterprise error text is not documented
   if (RESERVED_NAMES.has(name.toLowerCase())) return badRequest(`"${name}" is a reserved path and cannot be used as a namespace name`);
   if (!/^[A-Za-z0-9_.-]+$/.test(name)) return badRequest(`"${name}" is not a valid namespace name`);
   const ns = existing ?? new Namespace(`${parent.path}${name}/`, parent);
@@ -100,7 +100,7 @@ function createNamespace(parent: Namespace, name: string, existing: Namespace | 
 function listNamespaces(ctx: RequestCtx): Reply {
   if (ctx.op !== 'list') return ctx.op === 'read' ? unsupportedPath() : unsupportedOperation();
   const keys = [...ctx.ns.children.keys()].sort().map((k) => `${k}/`);
-  if (keys.length === 0) return notFound(); // notes §5.3: empty list ⇒ 404
+  if (keys.length === 0) return notFound(); // docs/vault-behaviour.md §5.3: empty list ⇒ 404
   const keyInfo: Record<string, unknown> = {};
   for (const child of ctx.ns.children.values()) keyInfo[`${child.path.slice(ctx.ns.path.length)}`] = namespaceData(child);
   return okReply({ data: { keys, key_info: keyInfo }, mountType: 'system' });

@@ -1,4 +1,4 @@
-// sys/policies/acl/<name> and legacy sys/policy/<name> (notes §7).
+// sys/policies/acl/<name> and legacy sys/policy/<name> (docs/vault-behaviour.md §7).
 import { PolicyError, parsePolicy } from './acl';
 import {
   Reply,
@@ -30,7 +30,7 @@ function writePolicy(ctx: RequestCtx, name: string): Reply {
 }
 
 function deletePolicy(ctx: RequestCtx, name: string): Reply {
-  // notes §7: `default` is editable but not deletable
+  // docs/vault-behaviour.md §7: `default` is editable but not deletable
   if (name === 'default' || name === 'root') return badRequest(`cannot delete "${name}" policy`);
   ctx.ns.policies.delete(name);
   return noContent();
@@ -62,7 +62,7 @@ export function handleAclPolicies(ctx: RequestCtx, rawName: string): Reply {
   }
 }
 
-/** sys/policy[/<name>] — legacy; responses get the top-level injection (notes §4.1). */
+/** sys/policy[/<name>] — legacy; responses get the top-level injection (docs/vault-behaviour.md §4.1). */
 export function handleLegacyPolicies(ctx: RequestCtx, rawName: string): Reply {
   const name = rawName.replace(/\/$/, '').toLowerCase();
   const reply = (data: Record<string, unknown>): Reply =>

@@ -6,12 +6,16 @@ export interface Reply {
   status: number;
   body: string;
   headers?: Record<string, string>;
+  /** a standby relayed this answer from the active node (docs/vault-behaviour.md §14.4) */
+  forwarded?: boolean;
+  /** no Content-Type header (a standby's 307 has no body, OB respondStandby) */
+  omitContentType?: boolean;
 }
 
 /**
  * JSON the way Go's encoding/json writes it: HTML-sensitive characters escaped
  * (`<` ⇒ \u003c …) because Vault uses json.NewEncoder without SetEscapeHTML(false)
- * (notes §1: "Go's JSON encoder is used for normal and error bodies").
+ * (docs/vault-behaviour.md §1: "Go's JSON encoder is used for normal and error bodies").
  */
 export function goJson(value: unknown): string {
   return JSON.stringify(value)
@@ -31,48 +35,56 @@ export function sortDeep(value: unknown): unknown {
   return out;
 }
 
-/** Go's multierror text, e.g. "1 error occurred:\n\t* permission denied\n\n" (notes §3.4, §7). */
+/** Go's multierror text, e.g. "1 error occurred:\n\t* permission denied\n\n" (docs/vault-behaviour.md §3.4, §7). */
 export function multiError(messages: string[]): string {
   const head = messages.length === 1 ? '1 error occurred:' : `${messages.length} errors occurred:`;
   return `${head}\n${messages.map((m) => `\t* ${m}`).join('\n')}\n\n`;
 }
 
-/** notes §9: every error body is {"errors":[...]} (may be empty), Go encoder ⇒ trailing newline. */
+/** docs/vault-behaviour.md §9: every error body is {"errors":[...]} (may be empty), Go encoder ⇒ trailing newline. */
 export function errorReply(status: number, errors: string[], headers?: Record<string, string>): Reply {
   return { status, body: `${goJson({ errors })}\n`, headers };
 }
 
 export const badRequest = (message: string): Reply => errorReply(400, [message]);
-/** notes §5.1/§6: nil read ⇒ 404 {"errors":[]} */
+/** docs/vault-behaviour.md §5.1/§6: nil read ⇒ 404 {"errors":[]} */
 export const notFound = (): Reply => errorReply(404, []);
-/** notes §3.4: no token at all ⇒ plain single error */
+/** docs/vault-behaviour.md §3.4: no token at all ⇒ plain single error */
 export const plainPermissionDenied = (): Reply => errorReply(403, ['permission denied']);
-/** notes §3.4/§7: valid token, policy denies ⇒ multierror with one entry */
+/** docs/vault-behaviour.md §3.4/§7: valid token, policy denies ⇒ multierror with one entry */
 export const policyDenied = (): Reply => errorReply(403, [multiError(['permission denied'])]);
-/** notes §3.4: revoked / expired / unknown token */
+/** docs/vault-behaviour.md §3.4: revoked / expired / unknown token */
 export const invalidToken = (): Reply => errorReply(403, [multiError(['permission denied', 'invalid token'])]);
-/** notes §7: unsupported path inside a backend */
+/** docs/vault-behaviour.md §7: unsupported path inside a backend */
 export const unsupportedPath = (): Reply => errorReply(404, [multiError(['unsupported path'])]);
-/** notes §7: unsupported operation */
+/** docs/vault-behaviour.md §7: unsupported operation */
 export const unsupportedOperation = (): Reply => errorReply(405, [multiError(['unsupported operation'])]);
-/** notes §9 / §8 (OpenBao): sealed */
+/** docs/vault-behaviour.md §9 / §8 (OpenBao): sealed */
 export const sealedReply = (): Reply => errorReply(503, ['Vault is sealed']);
 
-/** notes §1/§2.2: the auth block, in Go struct field order (HTTPAuth). */
+/** docs/vault-behaviour.md §1/§2.2: the auth block, in Go struct field order (HTTPAuth). */
 export interface AuthBlock {
   client_token: string;
   accessor: string;
-  policies: string[];
-  token_policies: string[];
-  // identity_policies omitted: omitempty and the double has no identity policies (notes §1)
+  /** null only in an MFA challenge (a Go nil slice) */
+  policies: string[] | null;
+  token_policies: string[] | null;
+  // identity_policies omitted: omitempty and the double has no identity policies (docs/vault-behaviour.md §1)
   metadata: Record<string, string> | null;
   lease_duration: number;
   renewable: boolean;
   entity_id: string;
-  token_type: 'service' | 'batch';
+  /** "default" only in an MFA challenge (logical.TokenTypeDefault.String()) */
+  token_type: 'service' | 'batch' | 'default';
   orphan: boolean;
-  mfa_requirement: null;
+  mfa_requirement: MfaRequirement | null;
   num_uses: number;
+}
+
+/** docs/vault-behaviour.md §14.6: HV logical.MFARequirement as sent in a login MFA challenge. */
+export interface MfaRequirement {
+  mfa_request_id: string;
+  mfa_constraints: Record<string, { any: Array<{ type: string; id: string; uses_passcode: boolean; name: string }> }>;
 }
 
 export interface EnvelopeParts {
@@ -82,11 +94,11 @@ export interface EnvelopeParts {
   leaseId?: string;
   leaseDuration?: number;
   renewable?: boolean;
-  /** undefined ⇒ no mount_type key at all (forced-status bodies, notes §1) */
+  /** undefined ⇒ no mount_type key at all (forced-status bodies, docs/vault-behaviour.md §1) */
   mountType?: string;
 }
 
-/** notes §1: the HTTPResponse struct, keys in struct order; `data` is a Go map (sorted). */
+/** docs/vault-behaviour.md §1: the HTTPResponse struct, keys in struct order; `data` is a Go map (sorted). */
 export function envelope(parts: EnvelopeParts): Record<string, unknown> {
   const env: Record<string, unknown> = {
     request_id: randomUUID(),
@@ -98,7 +110,7 @@ export function envelope(parts: EnvelopeParts): Record<string, unknown> {
     warnings: parts.warnings && parts.warnings.length > 0 ? parts.warnings : null,
     auth: parts.auth ? { ...parts.auth, metadata: sortDeep(parts.auth.metadata) } : null,
   };
-  if (parts.mountType !== undefined) env.mount_type = parts.mountType; // notes §1: 1.15+ field
+  if (parts.mountType !== undefined) env.mount_type = parts.mountType; // docs/vault-behaviour.md §1: 1.15+ field
   return env;
 }
 
@@ -108,7 +120,7 @@ export function okReply(parts: EnvelopeParts): Reply {
 }
 
 /**
- * notes §4.1: for /v1/sys/mounts, /v1/sys/auth, /v1/sys/policy (…) Vault also copies every
+ * docs/vault-behaviour.md §4.1: for /v1/sys/mounts, /v1/sys/auth, /v1/sys/policy (…) Vault also copies every
  * `data` key to the top level (HTTPSysInjector; the whole body is then a Go map ⇒ sorted).
  */
 export function okReplyInjected(parts: EnvelopeParts): Reply {
@@ -118,14 +130,14 @@ export function okReplyInjected(parts: EnvelopeParts): Reply {
 }
 
 /**
- * notes §1/§5.1: a plugin's RespondWithStatusCode body — the full envelope WITHOUT
+ * docs/vault-behaviour.md §1/§5.1: a plugin's RespondWithStatusCode body — the full envelope WITHOUT
  * mount_type, written verbatim (no trailing newline).
  */
 export function forcedReply(status: number, parts: Omit<EnvelopeParts, 'mountType'>): Reply {
   return { status, body: goJson(envelope({ ...parts, mountType: undefined })) };
 }
 
-/** notes §1: empty successful result ⇒ 204, no body. */
+/** docs/vault-behaviour.md §1: empty successful result ⇒ 204, no body. */
 export function noContent(): Reply {
   return { status: 204, body: '' };
 }

@@ -1,24 +1,23 @@
-// The request pipeline: HTTP request ⇒ namespace ⇒ token ⇒ ACL ⇒ backend (notes §1, §3.4, §7, §8, §9).
+// The request pipeline: HTTP request ⇒ namespace ⇒ token ⇒ ACL ⇒ backend (docs/vault-behaviour.md §1, §3.4, §7, §8, §9).
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Backend } from './backend';
-import { healthReply } from './health';
+import { ipInCidrs } from './cidr';
 import { MountEntry, matchMount } from './mounts';
 import { Namespace, namespaceSegments } from './namespaces';
 import {
   Reply,
   badRequest,
   errorReply,
-  invalidToken,
   notFound,
   plainPermissionDenied,
   policyDenied,
-  sealedReply,
   unsupportedPath,
 } from './responses';
 import type { DoubleState } from './state';
 import { SysBackend } from './sys';
 import { handleTokenBackend } from './tokens';
 import type { Operation, RequestCtx } from './types';
+import { wrappedReply } from './wrapping';
 
 export interface RawRequest {
   method: string;
@@ -26,6 +25,8 @@ export interface RawRequest {
   headers: IncomingHttpHeaders;
   body: Buffer;
   remoteIp: string;
+  /** what the backend noted when the request arrived (Backend.onArrival) */
+  arrivalNote?: unknown;
 }
 
 /** What the request log records about a request before it is answered. */
@@ -46,7 +47,7 @@ function header(headers: IncomingHttpHeaders, name: string): string | undefined 
   return Array.isArray(v) ? v[0] : v;
 }
 
-/** notes §9: X-Vault-Token wins; else `Authorization: Bearer <t>`; other schemes ignored. */
+/** docs/vault-behaviour.md §9: X-Vault-Token wins; else `Authorization: Bearer <t>`; other schemes ignored. */
 export function tokenFromHeaders(headers: IncomingHttpHeaders): string | undefined {
   const direct = header(headers, 'x-vault-token');
   if (direct) return direct;
@@ -65,7 +66,7 @@ function splitUrl(rawUrl: string): { path: string; query: URLSearchParams; searc
   return { path, query: url.searchParams, search: url.search.replace(/^\?/, '') };
 }
 
-/** Go-flavoured text for the "failed to parse JSON input" error (notes §9; only the prefix is documented). */
+/** Go-flavoured text for the "failed to parse JSON input" error (docs/vault-behaviour.md §9; only the prefix is documented). */
 function jsonErrorText(err: Error): string {
   if (/end of JSON input/i.test(err.message)) return 'unexpected EOF';
   const m = /Unexpected token '?(.)'?/.exec(err.message);
@@ -74,7 +75,7 @@ function jsonErrorText(err: Error): string {
 
 type Parsed = { data: Record<string, unknown> } | { error: Reply };
 
-/** notes §9: body parse errors ⇒ 400 "failed to parse JSON input: …"; empty body ⇒ no data. */
+/** docs/vault-behaviour.md §9: body parse errors ⇒ 400 "failed to parse JSON input: …"; empty body ⇒ no data. */
 function parseBody(body: Buffer): Parsed {
   const text = body.toString('utf8');
   if (text.trim() === '') return { data: {} };
@@ -92,7 +93,7 @@ function parseBody(body: Buffer): Parsed {
   return { data: value as Record<string, unknown> };
 }
 
-/** notes §7/§9: HTTP verb ⇒ logical operation; `?list=true` on GET ⇒ list. */
+/** docs/vault-behaviour.md §7/§9: HTTP verb ⇒ logical operation; `?list=true` on GET ⇒ list. */
 function operationFor(method: string, query: URLSearchParams): Operation | Reply {
   switch (method) {
     case 'GET': {
@@ -100,7 +101,7 @@ function operationFor(method: string, query: URLSearchParams): Operation | Reply
       if (list === null || list === '') return 'read';
       if (/^(1|t|true)$/i.test(list)) return 'list';
       if (/^(0|f|false)$/i.test(list)) return 'read';
-      return errorReply(400, []); // notes §9: bad list= value ⇒ 400 (body not documented)
+      return errorReply(400, []); // docs/vault-behaviour.md §9: bad list= value ⇒ 400 (body not documented)
     }
     case 'LIST':
       return 'list';
@@ -112,7 +113,7 @@ function operationFor(method: string, query: URLSearchParams): Operation | Reply
     case 'PATCH':
       return 'patch';
     default:
-      return errorReply(405, []); // notes §9: unknown HTTP method ⇒ 405
+      return errorReply(405, []); // docs/vault-behaviour.md §9: unknown HTTP method ⇒ 405
   }
 }
 
@@ -125,14 +126,14 @@ interface Route {
 export class Router {
   constructor(private readonly state: DoubleState) {}
 
-  /** Namespace resolution (notes §8): header, then URL prefix. Undefined header ns ⇒ error. */
+  /** Namespace resolution (docs/vault-behaviour.md §8): header, then URL prefix. Undefined header ns ⇒ error. */
   private resolveNamespace(nsHeader: string | undefined, relPath: string): { ns: Namespace; path: string } | Reply {
     let ns: Namespace | undefined = this.state.root;
-    if (!this.state.enterprise) return { ns, path: relPath }; // notes §8: CE ignores the header
+    if (!this.state.enterprise) return { ns, path: relPath }; // docs/vault-behaviour.md §8: CE ignores the header
     if (nsHeader !== undefined) {
       ns = this.state.root.descend(namespaceSegments(nsHeader));
-      // notes §8 (OpenBao, unverified for Enterprise): unknown header namespace ⇒ 404
-      if (!ns) return errorReply(404, ['namespace not found']);
+      // docs/vault-behaviour.md §8/§14.9: unknown header namespace ⇒ OpenBao's 404, or Enterprise's 403 (per flavour)
+      if (!ns) return this.state.flavour.unknownNamespace();
     }
     const segments = relPath.split('/');
     let i = 0;
@@ -153,13 +154,22 @@ export class Router {
     return { path, query: search, namespace, hadToken: token !== undefined, admin: this.state.isRootToken(token) };
   }
 
+  /** docs/vault-behaviour.md §14.2: let the backend note what it sees on arrival, before latency and queueing. */
+  arrive(raw: RawRequest): void {
+    const prepared = this.prepare(raw);
+    if ('status' in prepared) return;
+    const route = this.route(prepared.ns, prepared.path);
+    raw.arrivalNote = route.backend?.onArrival?.(route.sub, prepared, this.state);
+  }
+
   handle(raw: RawRequest): Reply {
+    const ctx = this.prepare(raw);
+    return 'status' in ctx ? ctx : this.dispatch(ctx);
+  }
+
+  /** HTTP request ⇒ logical request: operation, namespace, path, body (docs/vault-behaviour.md §5.3, §7, §8, §9). */
+  private prepare(raw: RawRequest): RequestCtx | Reply {
     const { path: rawPath, query } = splitUrl(raw.url);
-    // notes §9: sys/health is answered even when sealed (503 + body); HEAD allowed
-    if (rawPath === '/v1/sys/health' && (raw.method === 'GET' || raw.method === 'HEAD')) {
-      return healthReply(this.state, query, raw.method === 'HEAD');
-    }
-    if (this.state.sealed) return sealedReply(); // notes §9: sealed ⇒ 503 on everything
     if (!rawPath.startsWith('/v1/')) return notFound();
     const op = operationFor(raw.method, query);
     if (typeof op !== 'string') return op;
@@ -167,13 +177,13 @@ export class Router {
     const resolved = this.resolveNamespace(nsHeader, rawPath.slice(4));
     if ('status' in resolved) return resolved;
     let path = resolved.path;
-    if (op === 'list' && !path.endsWith('/')) path += '/'; // notes §5.3: core appends the slash
+    if (op === 'list' && !path.endsWith('/')) path += '/'; // docs/vault-behaviour.md §5.3: core appends the slash
     const writes = op === 'update' || op === 'patch';
     const parsed: Parsed = writes ? parseBody(raw.body) : { data: Object.fromEntries(query.entries()) };
     if ('error' in parsed) return parsed.error;
-    // notes §5.2: core rejects writes to paths ending in "/"
+    // docs/vault-behaviour.md §5.2: core rejects writes to paths ending in "/"
     if (writes && path.endsWith('/')) return badRequest("cannot write to a path ending in '/'");
-    const ctx: RequestCtx = {
+    return {
       op,
       method: raw.method,
       rawPath,
@@ -183,8 +193,8 @@ export class Router {
       query,
       clientToken: tokenFromHeaders(raw.headers),
       remoteIp: raw.remoteIp,
+      arrivalNote: raw.arrivalNote,
     };
-    return this.dispatch(ctx);
   }
 
   private route(ns: Namespace, path: string): Route {
@@ -201,38 +211,58 @@ export class Router {
   private dispatch(ctx: RequestCtx): Reply {
     let route = this.route(ctx.ns, ctx.path);
     if (route.backend?.isUnauthenticated?.(route.sub)) return this.invoke(ctx, route);
-    if (!ctx.clientToken) return plainPermissionDenied(); // notes §3.4: no token at all
+    if (!ctx.clientToken) return plainPermissionDenied(); // docs/vault-behaviour.md §3.4: no token at all
     const token = this.state.liveToken(ctx.clientToken);
-    if (!token) return invalidToken(); // notes §3.4: revoked / expired / unknown
+    if (!token) return this.state.flavour.deadToken(); // docs/vault-behaviour.md §3.4/§14.1: revoked / expired / unknown
+    // docs/vault-behaviour.md §14.1 (HV/OB fetchACLTokenEntryAndEntity): token_bound_cidrs on every request, before any use is spent
+    if (token.boundCidrs.length > 0 && token.expireMs !== null && !ipInCidrs(ctx.remoteIp, token.boundCidrs)) {
+      return plainPermissionDenied();
+    }
     ctx.token = token;
     if (SELF_PATHS.has(ctx.path)) {
-      // notes §3.3/§8: the -self paths always run in the token's own namespace
+      // docs/vault-behaviour.md §3.3/§8: the -self paths always run in the token's own namespace
       ctx.ns = this.state.namespaceByPath(token.nsPath)!;
       route = this.route(ctx.ns, ctx.path);
     }
     if (ctx.op === 'update') {
       const exists = route.backend?.existenceCheck?.(route.sub);
-      if (exists === false) ctx.op = 'create'; // notes §7: create vs update via existence check
+      if (exists === false) ctx.op = 'create'; // docs/vault-behaviour.md §7: create vs update via existence check
     }
-    this.state.tokens.use(token); // num_uses: every authenticated use counts, even a denied one
-    if (!this.allowed(ctx, route)) return policyDenied(); // notes §7
-    return this.invoke(ctx, route);
+    // docs/vault-behaviour.md §14.12 (OB request_handling.go:1318-1340): every authenticated use counts, denied and 5xx included
+    this.state.tokens.use(token);
+    // docs/vault-behaviour.md §14.1 (HV CheckToken): a disabled entity is refused after the token entry was found (a use is spent)
+    if (token.entityId !== '' && this.state.disabledEntities.has(token.entityId)) return plainPermissionDenied();
+    if (!this.allowed(ctx, route)) return policyDenied(); // docs/vault-behaviour.md §7
+    return this.maybeWrap(ctx, this.invoke(ctx, route));
+  }
+
+  /** docs/vault-behaviour.md §14.6: control groups / forced wrapping — a successful read of a matching path answers only `wrap_info`. */
+  private maybeWrap(ctx: RequestCtx, reply: Reply): Reply {
+    const rule = this.state.forcedWrapping;
+    if (!rule || ctx.op !== 'read' || reply.status !== 200) return reply;
+    return pathMatches(rule.path, ctx.path) ? wrappedReply(this.state, ctx, rule.ttl) : reply;
   }
 
   private allowed(ctx: RequestCtx, route: Route): boolean {
     const acl = this.state.aclFor(ctx.token!);
-    // notes §3.1: lookup-self also accepts POST and is still covered by the default policy's `read`
+    // docs/vault-behaviour.md §3.1: lookup-self also accepts POST and is still covered by the default policy's `read`
     const op: Operation = ctx.path === 'auth/token/lookup-self' ? 'read' : ctx.op;
     const sudo = route.mount?.type === 'system' && SysBackend.needsSudo(route.sub);
-    // notes §8: rules are absolute (token namespace prefix); the request path is made absolute too
+    // docs/vault-behaviour.md §8: rules are absolute (token namespace prefix); the request path is made absolute too
     return acl.allows(ctx.ns.path + ctx.path, op, sudo);
   }
 
   private invoke(ctx: RequestCtx, route: Route): Reply {
-    if (!route.mount) return errorReply(404, [`no handler for route "${ctx.path}". route entry not found.`]); // notes §7
+    if (!route.mount) return errorReply(404, [`no handler for route "${ctx.path}". route entry not found.`]); // docs/vault-behaviour.md §7
     if (!route.backend) return unsupportedPath(); // cubbyhole/identity are not implemented
     return route.backend.handle({ state: this.state, ctx, mount: route.mount, sub: route.sub });
   }
+}
+
+function pathMatches(pattern: string | RegExp, path: string): boolean {
+  if (typeof pattern === 'string') return pattern === path;
+  pattern.lastIndex = 0;
+  return pattern.test(path);
 }
 
 function subPath(path: string, mount: MountEntry): string {

@@ -5,15 +5,16 @@ import * as tls from 'node:tls';
 import { Faults, FaultRule, faultStatusReply } from './faults';
 import type { LoggedRequest } from './index';
 import { Reply, errorReply } from './responses';
-import type { RawRequest, Router } from './router';
+import type { NodeHandler } from './node-handler';
+import type { RawRequest } from './router';
 import { LIST_STAND_IN, RewritingSocket } from './socket-shim';
 import type { TlsMaterial } from './tls';
 
-const MAX_BODY_BYTES = 32 * 1024 * 1024; // notes §9: request size limit 32MB
+const MAX_BODY_BYTES = 32 * 1024 * 1024; // docs/vault-behaviour.md §9: request size limit 32MB
 
 export interface ServerOptions {
   tls?: TlsMaterial;
-  router: Router;
+  handler: NodeHandler;
   faults: Faults;
   log: LoggedRequest[];
   latencyMs: number;
@@ -56,6 +57,11 @@ export class DoubleServer {
   private readonly gate: Gate;
   private closed = false;
   latencyMs: number;
+
+  /** the TLS material this server uses (a standby reuses its active node's) */
+  get tls(): TlsMaterial | undefined {
+    return this.opts.tls;
+  }
 
   constructor(private readonly opts: ServerOptions) {
     this.latencyMs = opts.latencyMs;
@@ -107,12 +113,13 @@ export class DoubleServer {
   private async onRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const method = req.method === LIST_STAND_IN ? 'LIST' : req.method ?? 'GET'; // see socket-shim.ts
     const raw: RawRequest = { method, url: req.url ?? '/', headers: req.headers, body: Buffer.alloc(0), remoteIp: req.socket.remoteAddress ?? '' };
-    const entry: LoggedRequest = { method, ...this.opts.router.describe(raw), status: 0 };
+    const entry: LoggedRequest = { method, ...this.opts.handler.describe(raw), status: 0, node: this.opts.handler.name, forwarded: false };
     this.opts.log.push(entry); // logged on arrival, so the log is in arrival order
     const body = await readBody(req);
     if (body === 'aborted' || this.closed) return;
     if (body === 'too-large') return this.send(req, res, entry, errorReply(413, ['http: request body too large']));
     raw.body = body;
+    this.opts.handler.arrive(raw); // docs/vault-behaviour.md §14.2: what a login saw on arrival, before latency/queueing
     const fault = this.opts.faults.pick(method, entry.path);
     if (fault?.kind === 'refuse') return void (req.socket as unknown as RewritingSocket).reset(); // no response at all
     await this.gate.acquire();
@@ -132,7 +139,7 @@ export class DoubleServer {
     if (fault?.kind === 'status') reply = faultStatusReply(fault, entry.path);
     else {
       try {
-        reply = this.opts.router.handle(raw);
+        reply = this.opts.handler.handle(raw);
       } catch (err) {
         console.error('vault-double: handler crashed', err);
         reply = errorReply(500, ['internal error']);
@@ -143,15 +150,17 @@ export class DoubleServer {
   }
 
   private headersFor(req: http.IncomingMessage, reply: Reply): Record<string, string> {
-    // notes §1: every response carries Cache-Control: no-store and Content-Type: application/json
+    // docs/vault-behaviour.md §1: every response carries Cache-Control: no-store and Content-Type: application/json
     const headers: Record<string, string> = { 'Cache-Control': 'no-store', 'Content-Type': 'application/json', ...reply.headers };
+    if (reply.omitContentType) delete headers['Content-Type'];
     const ns = req.headers['x-vault-namespace'];
-    if (this.opts.enterprise && typeof ns === 'string') headers['X-Vault-Namespace'] = ns; // notes §8: echoed
+    if (this.opts.enterprise && typeof ns === 'string') headers['X-Vault-Namespace'] = ns; // docs/vault-behaviour.md §8: echoed
     return headers;
   }
 
   private send(req: http.IncomingMessage, res: http.ServerResponse, entry: LoggedRequest, reply: Reply): void {
     entry.status = reply.status;
+    entry.forwarded = reply.forwarded === true;
     const headers = this.headersFor(req, reply);
     if (reply.body !== '') headers['Content-Length'] = String(Buffer.byteLength(reply.body));
     res.writeHead(reply.status, headers);
@@ -161,6 +170,7 @@ export class DoubleServer {
   /** 'reset' fault: status line + headers + part of the body, then the socket is destroyed. */
   private sendTruncated(req: http.IncomingMessage, res: http.ServerResponse, entry: LoggedRequest, reply: Reply): void {
     entry.status = reply.status;
+    entry.forwarded = reply.forwarded === true;
     const body = Buffer.from(reply.body);
     const headers = this.headersFor(req, reply);
     headers['Content-Length'] = String(Math.max(body.length, 1)); // promise more than will arrive

@@ -1,22 +1,36 @@
 // Everything the double knows: namespaces (with their mounts/policies), tokens, seal state.
 import { Acl, Policy } from './acl';
+import type { FlavourTraits } from './flavours';
 import { Namespace, namespaceSegments } from './namespaces';
 import { SYSTEM_DEFAULT_TTL, TokenEntry, TokenStore } from './tokens';
 import type { Clock } from './types';
+
+/** docs/vault-behaviour.md §14.6: reads of matching paths answer 200 with only `wrap_info` (control groups / forced wrapping). */
+export interface ForcedWrapping {
+  /** request path relative to /v1/ and the namespace, e.g. "secret/data/app/db" or /^secret\/data\// */
+  path: string | RegExp;
+  /** wrap_info.ttl in seconds (default 300) */
+  ttl: number;
+}
 
 export class DoubleState {
   readonly root = new Namespace('');
   readonly tokens: TokenStore;
   readonly rootToken: TokenEntry;
-  sealed = false;
+  /** docs/vault-behaviour.md §14.1: entity ids whose tokens are refused with a plain 403 */
+  readonly disabledEntities = new Set<string>();
+  /** docs/vault-behaviour.md §14.6: auth mounts with login MFA enforced, as "<ns path>auth/<mount path>/" */
+  readonly loginMfaMounts = new Set<string>();
+  forcedWrapping: ForcedWrapping | null = null;
+  /** docs/vault-behaviour.md §14.2: emulate the limited-use Secret ID race between arrival and handling */
+  secretIdRace = false;
 
   constructor(
     readonly clock: Clock,
-    /** notes §8: Enterprise honours namespaces; CE ignores X-Vault-Namespace */
-    readonly enterprise: boolean,
+    readonly flavour: FlavourTraits,
   ) {
     this.tokens = new TokenStore(clock);
-    // notes §3.1: root token — policies ["root"], no TTL, path auth/token/root
+    // docs/vault-behaviour.md §3.1: root token — policies ["root"], no TTL, path auth/token/root
     this.rootToken = this.tokens.create({
       type: 'service',
       nsPath: '',
@@ -38,17 +52,22 @@ export class DoubleState {
     });
   }
 
+  /** docs/vault-behaviour.md §8/§14.9: Enterprise (and OpenBao) honour namespaces; CE ignores X-Vault-Namespace */
+  get enterprise(): boolean {
+    return this.flavour.namespaces;
+  }
+
   namespaceByPath(path: string): Namespace | undefined {
     return this.root.descend(namespaceSegments(path));
   }
 
-  /** A usable token: alive (notes §3.4) and its namespace still exists. */
+  /** A usable token: alive (docs/vault-behaviour.md §3.4) and its namespace still exists. */
   liveToken(id: string): TokenEntry | undefined {
     const e = this.tokens.lookup(id);
     return e && this.namespaceByPath(e.nsPath) ? e : undefined;
   }
 
-  /** notes §7/§8: the token's policies, looked up in the token's namespace, rules absolute. */
+  /** docs/vault-behaviour.md §7/§8: the token's policies, looked up in the token's namespace, rules absolute. */
   aclFor(token: TokenEntry): Acl {
     if (token.policies.includes('root')) return Acl.rootAcl();
     const ns = this.namespaceByPath(token.nsPath);

@@ -1,4 +1,4 @@
-// The sys/ backend: dispatch to mounts, auth, policies, namespaces (notes §4, §7, §8).
+// The sys/ backend: dispatch to mounts, auth, policies, namespaces (docs/vault-behaviour.md §4, §7, §8).
 import type { Backend, BackendCall } from './backend';
 import { handleInternalUiMount, handleInternalUiMounts, handleMountTable } from './mounts';
 import { handleNamespaces } from './namespaces';
@@ -12,12 +12,12 @@ function under(sub: string, prefix: string): string | undefined {
 }
 
 export class SysBackend implements Backend {
-  /** notes §4.2: sys/internal/ui/mounts is routed unauthenticated (the handler checks the token) */
+  /** docs/vault-behaviour.md §4.2: sys/internal/ui/mounts is routed unauthenticated (the handler checks the token) */
   isUnauthenticated(sub: string): boolean {
     return under(sub, 'internal/ui/mounts') !== undefined;
   }
 
-  /** notes §7/HV: sys/auth/<path> is root-protected (needs sudo). */
+  /** docs/vault-behaviour.md §7/HV: sys/auth/<path> is root-protected (needs sudo). */
   static needsSudo(sub: string): boolean {
     const rest = under(sub, 'auth');
     return rest !== undefined && rest !== '';
@@ -33,7 +33,7 @@ export class SysBackend implements Backend {
     if ((rest = under(sub, 'auth')) !== undefined) return handleMountTable(state, ctx, rest, true);
     if ((rest = under(sub, 'policies/acl')) !== undefined) return handleAclPolicies(ctx, rest);
     if ((rest = under(sub, 'policy')) !== undefined) return handleLegacyPolicies(ctx, rest);
-    // notes §8: namespaces exist only on Enterprise; CE has no such path
+    // docs/vault-behaviour.md §8: namespaces exist only on Enterprise; CE has no such path
     if (state.enterprise && (rest = under(sub, 'namespaces')) !== undefined) {
       return handleNamespaces(ctx, rest, (ns) => state.onNamespaceDeleted(ns));
     }

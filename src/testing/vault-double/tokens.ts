@@ -1,4 +1,4 @@
-// Token store and the auth/token/* endpoints (notes §3).
+// Token store and the auth/token/* endpoints (docs/vault-behaviour.md §3).
 import { randomBytes } from 'node:crypto';
 import type { BackendCall } from './backend';
 import { DurationError, goDuration, parseDurationSeconds, rfc3339 } from './durations';
@@ -14,7 +14,7 @@ import {
 } from './responses';
 import type { Clock } from './types';
 
-/** notes §2.2: system default (and max) lease TTL, 768h. */
+/** docs/vault-behaviour.md §2.2: system default (and max) lease TTL, 768h. */
 export const SYSTEM_DEFAULT_TTL = 2764800;
 export const SYSTEM_MAX_TTL = 2764800;
 
@@ -22,10 +22,10 @@ export interface TokenEntry {
   id: string;
   accessor: string;
   type: 'service' | 'batch';
-  /** namespace the token belongs to ("" root, "ns1/") — notes §8 */
+  /** namespace the token belongs to ("" root, "ns1/") — docs/vault-behaviour.md §8 */
   nsPath: string;
   policies: string[];
-  /** creation path, e.g. "auth/approle/login" (notes §2.2) */
+  /** creation path, e.g. "auth/approle/login" (docs/vault-behaviour.md §2.2) */
   path: string;
   displayName: string;
   meta: Record<string, string> | null;
@@ -34,9 +34,9 @@ export interface TokenEntry {
   /** null ⇒ never expires (root token) */
   expireMs: number | null;
   explicitMaxTtl: number;
-  /** effective max TTL measured from creation (seconds, 0 = none) — notes §3.2 */
+  /** effective max TTL measured from creation (seconds, 0 = none) — docs/vault-behaviour.md §3.2 */
   maxTtl: number;
-  /** TTL used by renew without increment: backend TTL else mount default — notes §3.2 */
+  /** TTL used by renew without increment: backend TTL else mount default — docs/vault-behaviour.md §3.2 */
   renewTtl: number;
   period: number;
   renewable: boolean;
@@ -48,11 +48,14 @@ export interface TokenEntry {
   entityId: string;
   lastRenewalMs?: number;
   revoked: boolean;
+  /** docs/vault-behaviour.md §2.5/§14.1: token_bound_cidrs, checked on every request made with the token */
+  boundCidrs: string[];
 }
 
-export type TokenSpec = Omit<TokenEntry, 'id' | 'accessor' | 'revoked' | 'creationMs' | 'expireMs' | 'usesLeft'> & {
+export type TokenSpec = Omit<TokenEntry, 'id' | 'accessor' | 'revoked' | 'creationMs' | 'expireMs' | 'usesLeft' | 'boundCidrs'> & {
   nsId: string;
   ttl: number;
+  boundCidrs?: string[];
 };
 
 const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -66,7 +69,7 @@ export class TokenStore {
 
   constructor(private readonly clock: Clock) {}
 
-  /** Service tokens "hvs.", batch "hvb." (notes §2.2); namespaced tokens carry ".<ns id>". */
+  /** Service tokens "hvs.", batch "hvb." (docs/vault-behaviour.md §2.2); namespaced tokens carry ".<ns id>". */
   create(spec: TokenSpec): TokenEntry {
     const prefix = spec.type === 'batch' ? 'hvb.' : 'hvs.';
     const suffix = spec.nsPath === '' ? '' : `.${spec.nsId}`;
@@ -75,18 +78,19 @@ export class TokenStore {
     const entry: TokenEntry = {
       ...rest,
       id: prefix + randomBase62(spec.type === 'batch' ? 96 : 24) + suffix,
-      // notes §2.2: batch tokens have no accessor
+      // docs/vault-behaviour.md §2.2: batch tokens have no accessor
       accessor: spec.type === 'batch' ? '' : randomBase62(24) + suffix,
       creationMs: now,
       expireMs: ttl > 0 ? now + ttl * 1000 : null,
       usesLeft: spec.numUses > 0 ? spec.numUses : null,
       revoked: false,
+      boundCidrs: spec.boundCidrs ?? [],
     };
     this.tokens.set(entry.id, entry);
     return entry;
   }
 
-  /** notes §3.4: revoked, expired (by the injected clock), used up or unknown ⇒ undefined. */
+  /** docs/vault-behaviour.md §3.4: revoked, expired (by the injected clock), used up or unknown ⇒ undefined. */
   lookup(id: string): TokenEntry | undefined {
     const e = this.tokens.get(id);
     if (!e || e.revoked) return undefined;
@@ -100,7 +104,7 @@ export class TokenStore {
     if (e.usesLeft !== null) e.usesLeft -= 1;
   }
 
-  /** Revoke a token and its children (notes §3.3). */
+  /** Revoke a token and its children (docs/vault-behaviour.md §3.3). */
   revoke(e: TokenEntry): void {
     e.revoked = true;
     for (const child of this.tokens.values()) if (child.parent === e.id && !child.revoked) this.revoke(child);
@@ -116,7 +120,7 @@ export class TokenStore {
   }
 }
 
-/** TTL calculation (notes §2.2, §3.2; OB CalculateTTL) with the capping warning. */
+/** TTL calculation (docs/vault-behaviour.md §2.2, §3.2; OB CalculateTTL) with the capping warning. */
 export function calculateTtl(opts: {
   increment: number;
   backendTtl: number;
@@ -152,7 +156,7 @@ export function stringList(value: unknown): string[] {
   return String(value).split(',').map((s) => s.trim()).filter((s) => s !== '');
 }
 
-/** notes §1/§2.2: the auth block of login / renew / create responses. */
+/** docs/vault-behaviour.md §1/§2.2: the auth block of login / renew / create responses. */
 export function authBlock(e: TokenEntry, leaseDuration: number): AuthBlock {
   return {
     client_token: e.id,
@@ -170,7 +174,7 @@ export function authBlock(e: TokenEntry, leaseDuration: number): AuthBlock {
   };
 }
 
-/** notes §3.1: lookup-self `data`. */
+/** docs/vault-behaviour.md §3.1: lookup-self `data`. */
 export function lookupData(e: TokenEntry, nowMs: number): Record<string, unknown> {
   const data: Record<string, unknown> = {
     accessor: e.accessor,
@@ -188,16 +192,17 @@ export function lookupData(e: TokenEntry, nowMs: number): Record<string, unknown
     path: e.path,
     policies: [...e.policies].sort(),
     renewable: e.renewable,
-    // notes §3.1: root token (no lease) ⇒ ttl 0, expire_time null
+    // docs/vault-behaviour.md §3.1: root token (no lease) ⇒ ttl 0, expire_time null
     ttl: e.expireMs === null ? 0 : Math.max(0, Math.floor((e.expireMs - nowMs) / 1000)),
     type: e.type,
   };
-  if (e.nsPath !== '') data.namespace_path = e.nsPath; // notes §3.1/§8
+  if (e.nsPath !== '') data.namespace_path = e.nsPath; // docs/vault-behaviour.md §3.1/§8
   if (e.lastRenewalMs !== undefined) {
     data.last_renewal = rfc3339(e.lastRenewalMs);
     data.last_renewal_time = Math.floor(e.lastRenewalMs / 1000);
   }
   if (e.period > 0) data.period = e.period;
+  if (e.boundCidrs.length > 0) data.bound_cidrs = e.boundCidrs; // docs/vault-behaviour.md §3.1: optional key
   return data;
 }
 
@@ -206,7 +211,7 @@ export function handleTokenBackend(call: BackendCall): Reply {
   const { ctx, sub } = call;
   const writes = ctx.op === 'update' || ctx.op === 'create';
   switch (sub) {
-    case 'lookup-self': // notes §3.1: GET or POST
+    case 'lookup-self': // docs/vault-behaviour.md §3.1: GET or POST
       return ctx.op === 'read' || writes ? okReply({ data: lookupData(ctx.token!, call.state.clock()), mountType: 'token' }) : unsupportedOperation();
     case 'renew-self':
       return writes ? renewSelf(call) : unsupportedOperation();
@@ -226,9 +231,11 @@ export function handleTokenBackend(call: BackendCall): Reply {
 
 function renewSelf(call: BackendCall): Reply {
   const e = call.ctx.token!;
-  // notes §3.2: batch ⇒ 400; non-renewable (incl. root without TTL) ⇒ 400
+  // docs/vault-behaviour.md §3.2: batch ⇒ 400; non-renewable (incl. root without TTL) ⇒ 400
   if (e.type === 'batch') return badRequest('batch tokens cannot be renewed');
-  if (!e.renewable || e.expireMs === null) return badRequest('lease is not renewable');
+  // docs/vault-behaviour.md §14.8 (HV ExpirationManager.RenewToken): a token without a lease (root) has no lease entry
+  if (e.expireMs === null) return badRequest('invalid lease ID');
+  if (!e.renewable) return badRequest('lease is not renewable');
   let increment: number;
   try {
     increment = parseDurationSeconds(call.ctx.data.increment);
@@ -236,11 +243,14 @@ function renewSelf(call: BackendCall): Reply {
     return badRequest((err as DurationError).message);
   }
   const now = call.state.clock();
+  const maxValidMs = e.maxTtl > 0 ? e.creationMs + e.maxTtl * 1000 : null; // docs/vault-behaviour.md §3.2: max from issue time
+  // docs/vault-behaviour.md §14.8: Vault's 500 `past the max TTL, cannot renew` needs a live token at or past its max; here
+  // expiry never exceeds max (login, create and renew all cap it), so such a token is already dead (§14.1).
   const { ttl, warnings } = calculateTtl({
     increment: e.period > 0 ? e.period : increment,
     backendTtl: e.renewTtl,
     mountDefault: SYSTEM_DEFAULT_TTL,
-    maxValidMs: e.maxTtl > 0 ? e.creationMs + e.maxTtl * 1000 : null, // notes §3.2: max from issue time
+    maxValidMs,
     nowMs: now,
   });
   e.expireMs = now + ttl * 1000;
@@ -250,9 +260,9 @@ function renewSelf(call: BackendCall): Reply {
 
 function revokeSelf(call: BackendCall): Reply {
   const e = call.ctx.token!;
-  if (e.type === 'batch') return badRequest('batch tokens cannot be revoked'); // notes §3.3
+  if (e.type === 'batch') return badRequest('batch tokens cannot be revoked'); // docs/vault-behaviour.md §3.3
   call.state.tokens.revoke(e);
-  return noContent(); // notes §3.3: 204
+  return noContent(); // docs/vault-behaviour.md §3.3: 204
 }
 
 function revokeOther(call: BackendCall): Reply {

@@ -2,7 +2,7 @@
 import type { Namespace } from './namespaces';
 import type { TokenEntry } from './tokens';
 
-/** Vault's logical operations (notes §7 capability ↔ verb). */
+/** Vault's logical operations (docs/vault-behaviour.md §7 capability ↔ verb). */
 export type Operation = 'read' | 'list' | 'create' | 'update' | 'delete' | 'patch';
 
 /** Clock in milliseconds (VaultDoubleOptions.now). */
@@ -24,4 +24,6 @@ export interface RequestCtx {
   /** the validated token, for authenticated requests */
   token?: TokenEntry;
   remoteIp: string;
+  /** what the backend noted when the request arrived (docs/vault-behaviour.md §14.2) */
+  arrivalNote?: unknown;
 }
