@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
+import { isNetworkRefusedError } from './network-guard';
 
 /**
  * The HTTP layer under node-vault, given to it as its `request-promise` option. node-vault builds
@@ -18,7 +19,7 @@ export interface HttpRequesterOptions {
   guard?: AddressGuard;
 }
 
-/** What the HTTP layer needs of a network guard: a checking `lookup` and a check for IP literals. */
+/** What the HTTP layer needs of a network guard (createNetworkGuard in network-guard.ts): a checking `lookup` and a check for IP literals. */
 export interface AddressGuard {
   readonly lookup: LookupFunction;
   /** Throws when the URL's host is an IP literal that may not be reached. */
@@ -197,7 +198,7 @@ const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TL
 
 /** Node's errors as the failures a person can act on; the guard's refusal passes unchanged. */
 function toNetworkError(err: Error): Error {
-  if (err instanceof VaultNetworkError || err.name === 'NetworkRefusedError') return err;
+  if (err instanceof VaultNetworkError || isNetworkRefusedError(err)) return err;
   const code = String((err as NodeJS.ErrnoException).code ?? 'UNKNOWN');
   if (err.name === 'AbortError' || code === 'ABORT_ERR') return new VaultNetworkError('aborted', 'ABORT_ERR');
   if (code === 'ECONNREFUSED') return new VaultNetworkError('refused', code);
