@@ -159,15 +159,21 @@ function sendOnce(req: RawRequest, url: URL, agent: http.Agent, limits: HopLimit
     } catch (refusal) {
       return reject(refusal);
     }
+    // Settled once: a body over the cap fails at once, whatever the stream emits after that.
+    let settled = false;
     const request = transport.request(url, { method: req.method, headers, agent, signal: req.signal }, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (chunk: Buffer) => {
         size += chunk.length;
-        if (size > limits.maxBodyBytes) request.destroy(new VaultNetworkError('too-large', 'EBODYTOOLARGE'));
-        else chunks.push(chunk);
+        if (size <= limits.maxBodyBytes) return void chunks.push(chunk);
+        fail(new VaultNetworkError('too-large', 'EBODYTOOLARGE'));
+        res.destroy();
+        request.destroy();
       });
       res.on('end', () => {
+        if (settled) return;
+        settled = true;
         clearTimeout(timer);
         resolve({ statusCode: res.statusCode ?? 0, headers: res.headers, body: parseBody(chunks), request: { path: url.pathname }, hops: [] });
       });
@@ -176,6 +182,8 @@ function sendOnce(req: RawRequest, url: URL, agent: http.Agent, limits: HopLimit
     const timer = setTimeout(() => request.destroy(new VaultNetworkError('timeout', 'ETIMEDOUT')), req.timeout ?? 10_000);
     timer.unref();
     function fail(err: Error): void {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
       reject(toNetworkError(err));
     }
