@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { VaultSettings } from '../config/settings';
 import { connectionFailed } from '../activepieces/errors';
 import type { Logger } from '../logger';
@@ -64,6 +65,8 @@ export class VaultSession {
     private readonly logger: Logger,
   ) {
     this.backoff = new LoginBackoff(now);
+    // One abort signal for all of the session's requests, each of which listens while it runs.
+    setMaxListeners(Infinity, this.stop.signal);
   }
 
   /**

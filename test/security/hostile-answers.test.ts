@@ -10,6 +10,8 @@ import { ErrorCode } from '../../src/activepieces/shared';
 import { parseVaultConfig } from '../../src/config/settings';
 import { VaultClient } from '../../src/vault/client';
 import { realRetryClock } from '../../src/vault/retry';
+import { locateByConvention, parseSecretPath } from '../../src/vault/kv-path';
+import { valueAsText } from '../../src/provider/value-as-text';
 import { Answer, json, SeenRequest, startTinyServer, TinyServer } from '../support/tiny-server';
 import { failureOf } from '../vault-setups/support';
 
@@ -145,5 +147,15 @@ describe('the options that bound a request (each test fails when its option is i
     } finally {
       client.close();
     }
+  });
+});
+
+describe('valueAsText on its own (a value that reached it by another way than kv.ts)', () => {
+  it.each([100, 5_000])('a key holding a value nested %i deep: a clear error, not a RangeError', (depth) => {
+    let deep: unknown = 'leaf';
+    for (let i = 0; i < depth; i++) deep = [deep];
+    const path = parseSecretPath('secret/data/app/key');
+    const location = locateByConvention(path)!;
+    expect(() => valueAsText({ key: deep }, location, path.raw)).toThrow(/^SECRET_MANAGER_GET_SECRET_FAILED: Key "key" of secret "secret\/data\/app" holds a value that cannot be written as JSON text \(nested deeper than 64 levels\)/);
   });
 });
