@@ -2,8 +2,11 @@ import type nodeVaultFactory from 'node-vault';
 import type { VaultSettings } from '../config/settings';
 import type { Logger } from '../logger';
 import { silentLogger } from '../logger';
-import { createHttpRequester, HttpRequester, RawRequest, RawResponse } from './http';
+import { AddressGuard, createHttpRequester, HttpRequester, RawRequest, RawResponse, UnfollowedRedirect } from './http';
+import { cleanText, vaultErrorsOf } from './outside-text';
 import { AttemptOutcome, parseRetryAfter, RetryClock, RetryPolicy, withRetries } from './retry';
+import { isTransientAnswer } from './transient-answer';
+import { learnedVersionOf } from './vault-version';
 
 export type VaultMethod = 'GET' | 'POST';
 
@@ -19,13 +22,24 @@ export interface VaultRequest {
 
 export interface VaultResponse {
   status: number;
-  /** Parsed JSON body (`undefined` for 204). */
+  /** Parsed JSON body (`undefined` for 204, and for a body that is not JSON: that is never quoted). */
   body: VaultBody | undefined;
+  /**
+   * Vault's `errors`, only when they are strings, each one line, capped, without control
+   * characters, and with every credential the connection sends scrubbed out. The only Vault text
+   * any message may quote.
+   */
+  errors: string[];
   retryAfterSeconds?: number;
+  /** Origins of the standby redirects followed to get this answer. */
+  hops: string[];
+  /** A 307/308 that was not followed, and why. */
+  unfollowedRedirect?: UnfollowedRedirect;
 }
 
 export interface VaultBody {
-  errors?: string[];
+  /** Untrusted: read `VaultResponse.errors` instead. */
+  errors?: unknown;
   warnings?: string[] | null;
   data?: Record<string, unknown> | null;
   auth?: Record<string, unknown> | null;
@@ -37,7 +51,26 @@ export interface VaultClientOptions {
   clock: RetryClock;
   /** Where retries are logged when a request names no logger of its own. Default: silent. */
   logger?: Logger;
+  /** Largest answer accepted from Vault, bytes (default 1 MiB, DEFAULT_MAX_BODY_BYTES). */
+  maxBodyBytes?: number;
+  /** The network guard every connection (and every redirect hop) goes through. */
+  guard?: AddressGuard;
 }
+
+/** Per-request options of `VaultClient.send`. */
+export interface SendOptions {
+  /** Overrides the connection's retry policy for this request (e.g. one attempt for a best-effort call). */
+  retry?: Partial<RetryPolicy>;
+  /** The caller's logger (with its request id), where retries are reported. */
+  log?: Logger;
+  /** Aborts the request and its retries (a retired session). */
+  signal?: AbortSignal;
+  /** Called before every attempt after the first: each one spends a use of a limited-use token (docs/vault-behaviour.md §14.12). */
+  onRetry?: () => void;
+}
+
+/** Longest Vault error string quoted in a message. */
+const MAX_ERROR_TEXT = 300;
 
 let nodeVault: typeof nodeVaultFactory | undefined;
 
@@ -59,6 +92,8 @@ function loadNodeVault(): typeof nodeVaultFactory {
 export class VaultClient {
   private readonly vault: ReturnType<typeof nodeVaultFactory>;
   private readonly http: HttpRequester;
+  /** The server's version, once an answer showed it (sys/health, sys/seal-status). */
+  serverVersion: string | undefined;
 
   constructor(
     private settings: VaultSettings,
@@ -67,6 +102,8 @@ export class VaultClient {
     this.http = createHttpRequester({
       caCertificate: settings.caCertificate,
       rejectUnauthorized: !settings.tlsSkipVerify,
+      maxBodyBytes: options.maxBodyBytes,
+      guard: options.guard,
     });
     const http = this.http;
     this.vault = loadNodeVault()({
@@ -84,14 +121,15 @@ export class VaultClient {
     Object.assign(this.vault, { handleVaultResponse: (res: RawResponse) => res });
   }
 
-  /**
-   * `retry` overrides the connection's policy for this request (e.g. one attempt for a best-effort
-   * call); `log` is the caller's logger (with its request id), where retries are reported.
-   */
-  send(request: VaultRequest, { retry, log }: { retry?: Partial<RetryPolicy>; log?: Logger } = {}): Promise<VaultResponse> {
+  /** Sends a request with bounded retries; every HTTP status comes back, only "no answer" throws. */
+  send(request: VaultRequest, { retry, log, signal, onRetry }: SendOptions = {}): Promise<VaultResponse> {
+    let attempts = 0;
     return withRetries(
-      () => this.sendOnce(request),
-      (res): AttemptOutcome => ({ status: res.status, retryAfterSeconds: res.retryAfterSeconds }),
+      () => {
+        if (attempts++ > 0) onRetry?.();
+        return this.sendOnce(request, signal);
+      },
+      (res): AttemptOutcome => ({ status: res.status, retryAfterSeconds: res.retryAfterSeconds, transient: isTransientAnswer(res) }),
       retry ? { ...this.options.retry, ...retry } : this.options.retry,
       this.options.clock,
       ({ attempt, delayMs, outcome }) =>
@@ -111,7 +149,7 @@ export class VaultClient {
     this.http.close();
   }
 
-  private async sendOnce(request: VaultRequest): Promise<VaultResponse> {
+  private async sendOnce(request: VaultRequest, signal: AbortSignal | undefined): Promise<VaultResponse> {
     const headers: Record<string, string> = {};
     if (request.token) headers['X-Vault-Token'] = request.token;
     if (request.namespace) headers['X-Vault-Namespace'] = request.namespace;
@@ -121,11 +159,24 @@ export class VaultClient {
       headers,
       json: request.body,
       timeout: 1000 * this.settings.requestTimeoutSeconds,
+      signal,
     })) as RawResponse;
+    const body = typeof raw.body === 'object' && raw.body !== null && !Array.isArray(raw.body) ? (raw.body as VaultBody) : undefined;
+    this.serverVersion ??= learnedVersionOf(request.path, body);
     return {
       status: raw.statusCode,
-      body: typeof raw.body === 'object' && raw.body !== null ? (raw.body as VaultBody) : undefined,
+      body,
+      errors: vaultErrorsOf(body).map((e) => cleanText(e, this.credentialsIn(request), MAX_ERROR_TEXT)),
       retryAfterSeconds: parseRetryAfter(raw.headers['retry-after'], this.options.clock.now()),
+      hops: raw.hops ?? [],
+      unfollowedRedirect: raw.unfollowedRedirect,
     };
+  }
+
+  /** Everything secret this request carried or the connection could send: scrubbed from Vault's text. */
+  private credentialsIn(request: VaultRequest): string[] {
+    const sent = Object.values(request.body ?? {}).filter((v): v is string => typeof v === 'string');
+    const { role_id, secret_id } = this.settings.credentials.loginBody();
+    return [role_id, secret_id, ...(request.token ? [request.token] : []), ...sent];
   }
 }

@@ -2,24 +2,36 @@ import type { ActivepiecesError } from '../activepieces/shared';
 import type { VaultSettings } from '../config/settings';
 import { connectionFailed, getSecretFailed, markTransient } from '../activepieces/errors';
 import { canonicalPathOf, SecretLocation } from './kv-path';
-import { VaultNetworkError } from './http';
-import { isTransientStatus } from './retry';
+import { MAX_REDIRECT_HOPS, UnfollowedRedirect, VaultNetworkError } from './http';
 import type { VaultResponse } from './client';
+import { isKvUpgradeAnswer, isTransientAnswer } from './transient-answer';
 
 /**
- * Vault's answers turned into messages that say what to fix. Inputs are statuses, Vault's own
- * error strings (which never echo credentials), paths and settings; never a token or a value.
+ * Vault's answers turned into messages that say what to fix. Inputs are statuses, Vault's error
+ * strings as VaultResponse.errors holds them (strings only, one line, capped, control characters
+ * stripped, credentials scrubbed), paths and settings; never a token, a credential or a value,
+ * and never a body that is not Vault's JSON.
  */
 
-export function firstError(res: VaultResponse): string {
-  return res.body?.errors?.[0]?.replace(/\s+/g, ' ').trim() ?? '';
+export function firstError(res: Pick<VaultResponse, 'errors'>): string {
+  return res.errors[0] ?? '';
 }
 
-/** Vault ≥1.15: "2 errors occurred: permission denied, invalid token"; older: plain "permission denied" (docs/vault-behaviour.md §3.4). */
-export function isInvalidTokenAnswer(res: VaultResponse): boolean {
-  if (res.status !== 403) return false;
-  const errors = res.body?.errors ?? [];
-  return errors.some((e) => /invalid token/i.test(e) || e.trim() === 'permission denied');
+/**
+ * The dead-token form of Vault 1.17.0 and later: "2 errors occurred: permission denied, invalid
+ * token" (hashicorp/vault changelog/25953.txt; docs/vault-behaviour.md §14.1).
+ */
+export function isInvalidTokenAnswer(res: Pick<VaultResponse, 'status' | 'errors'>): boolean {
+  return res.status === 403 && res.errors.some((e) => /invalid token/i.test(e));
+}
+
+/**
+ * A bare "permission denied", not the "1 error occurred" multierror of a policy denial: a dead
+ * token on Vault ≤ 1.16 and OpenBao; on Vault ≥ 1.17 a token_bound_cidrs mismatch or a disabled
+ * entity (docs/vault-behaviour.md §14.1). On login it is a lockout or a missing AppRole (§2.4).
+ */
+export function isPlainDenial(res: Pick<VaultResponse, 'status' | 'errors'>): boolean {
+  return res.status === 403 && res.errors.length === 1 && res.errors[0].trim().toLowerCase() === 'permission denied';
 }
 
 function where(settings: VaultSettings, namespace: string): string {
@@ -57,6 +69,10 @@ export function networkFailureMessage(err: VaultNetworkError, settings: VaultSet
       return `Vault at ${at} did not answer within ${settings.requestTimeoutSeconds} s. Check that Vault is up and not overloaded, or raise the request timeout.`;
     case 'tls':
       return tlsFailureMessage(err.code, settings);
+    case 'too-large':
+      return `The server at ${at} answered with a body larger than the connection accepts. Vault's answers are small: check that the URL is Vault's API address; a secret this large cannot be read (raise maxBodyBytes if it really is one).`;
+    case 'aborted':
+      return `The request to Vault at ${at} was stopped: the connection was closed or its settings changed while it ran. Try again.`;
     case 'reset':
       return `Vault at ${at} closed the connection before answering (${err.code}).${at.startsWith('http:') ? ' If Vault serves TLS, the URL must start with https://.' : ''} Check load balancers and proxies between Activepieces and Vault.`;
     default:
@@ -86,8 +102,51 @@ export function sealedMessage(settings: VaultSettings): string {
   return `Vault at ${settings.url} is sealed. Unseal it (vault operator unseal) and try again.`;
 }
 
+/** An uninitialised Vault answers 503 "Vault is sealed" everywhere; only sys/health says why (docs/vault-behaviour.md §14.7). */
 export function notInitialisedMessage(settings: VaultSettings): string {
-  return `Vault at ${settings.url} is not initialised (vault operator init).`;
+  return `Vault at ${settings.url} is not initialised: it answers every request as sealed. Initialise it (vault operator init), unseal it, and enable AppRole and a KV engine.`;
+}
+
+/** A standby's 307/308 that was not followed (docs/vault-behaviour.md §14.4). */
+export function unfollowedRedirectMessage(status: number, redirect: UnfollowedRedirect, settings: VaultSettings): string {
+  const active = redirect.target ? ` at ${redirect.target}` : '';
+  const why = {
+    'no-location': 'it names no address to go to',
+    'bad-location': 'its address is not an http(s) URL',
+    'scheme-change': `it would change ${new URL(settings.url).protocol.replace(':', '')} to another scheme, and a redirect may not leave TLS`,
+    'too-many-hops': `more than ${MAX_REDIRECT_HOPS} redirects in a row`,
+  }[redirect.reason];
+  return `Vault at ${settings.url} answered ${status}: it is a standby node that cannot forward the request, and the redirect to the active node${active} cannot be followed (${why}). `
+    + `Point the URL at the cluster's load balancer (or its active node), or let the standbys forward requests to the active node (request forwarding; no X-Vault-No-Request-Forwarding).`;
+}
+
+/** Plain "permission denied" on a token that is not dead (docs/vault-behaviour.md §14.1). */
+export function boundCidrOrEntityMessage(settings: VaultSettings): string {
+  return `Vault at ${where(settings, settings.namespace)} refused the AppRole's token with a plain "permission denied", which is not a policy denial (those say "1 error occurred"): `
+    + `the role's token_bound_cidrs do not include the address Vault sees for the Activepieces workers, or the token's identity entity is disabled. `
+    + `Compare token_bound_cidrs (vault read auth/${settings.appRoleMount}/role/<role>) with the workers' address as Vault sees it (after proxies and NAT), or check that the entity is enabled.`;
+}
+
+/** Login MFA is enforced on the AppRole mount: 200 with no token and an mfa_requirement (docs/vault-behaviour.md §14.6). */
+export function loginMfaMessage(settings: VaultSettings): string {
+  return `Vault at ${where(settings, settings.authNamespace)} asks for multi-factor authentication (login MFA) on AppRole logins at auth/${settings.appRoleMount}/, which an unattended connection cannot answer. `
+    + `Leave the AppRole mount out of the login MFA enforcement (identity/mfa/login-enforcement/<name>: auth_method_accessors / auth_method_types).`;
+}
+
+/** Control groups or forced response wrapping: 200 with only wrap_info (docs/vault-behaviour.md §14.6, §10). */
+export function wrappedAnswerMessage(settings: VaultSettings, what: string): string {
+  return `Vault at ${settings.url} answered ${what} with a response-wrapping token instead of the answer (a control group or a policy's min_wrapping_ttl, Vault Enterprise). `
+    + `The connection cannot wait for an approval or unwrap: remove control_group / min_wrapping_ttl from the policy paths the AppRole uses.`;
+}
+
+/** A CR, LF or other control character in client_token cannot be sent as a header. */
+export function unusableTokenMessage(settings: VaultSettings): string {
+  return `The server at ${settings.url} answered the AppRole login with a token that cannot be sent back (it has control characters or is not text). Check that the URL is Vault's API address.`;
+}
+
+/** docs/vault-behaviour.md §14.10. */
+export function kvUpgradeMessage(settings: VaultSettings, mount: string): string {
+  return `The KV mount "${mount}/" on ${settings.url} is being upgraded from version 1 to version 2 and does not answer until the upgrade ends (usually seconds). Try again shortly.`;
 }
 
 /** Statuses that mean the same whatever the request was. */
@@ -98,22 +157,45 @@ function commonAnswer(res: VaultResponse, settings: VaultSettings, namespace: st
       ? sealedMessage(settings)
       : `Vault at ${settings.url} is unavailable (503${err ? `: ${err}` : ''}); it may be in maintenance or failing over.`;
   }
+  if ((res.status === 307 || res.status === 308) && res.unfollowedRedirect) return unfollowedRedirectMessage(res.status, res.unfollowedRedirect, settings);
   if (res.status === 429) {
-    return `Vault at ${settings.url} answered 429: rate limited or a standby node (${err || 'no detail'}). Point the URL at the active node or load balancer, or raise the rate-limit quota.`;
+    // Outside sys/health, 429 is a rate-limit quota (docs/vault-behaviour.md §14.11).
+    return `Vault at ${settings.url} is rate limiting these requests (429${err ? `: ${err}` : ''}). Raise the rate-limit quota for this path (vault write sys/quotas/rate-limit/<name>), or lower the request rate.`;
   }
-  if (res.status === 412) return `Vault at ${settings.url} answered 412 (not yet consistent across the cluster); try again.`;
+  if (res.status === 412) {
+    return `Vault at ${settings.url} answered 412: a performance standby or replica does not have the data yet (Enterprise consistency); try again, or point the URL at the active node.${err ? ` (${err})` : ''}`;
+  }
   if (isNamespaceNotFound(res)) {
     const field = namespace === settings.authNamespace && namespace !== settings.namespace ? 'Auth namespace' : 'Namespace';
     return `Namespace "${namespace}" does not exist on ${settings.url}. Check the ${field} field (child namespaces are written parent/child).`;
   }
-  if (res.status === 501) return notInitialisedMessage(settings);
+  // 501 ("not initialised") comes only from sys/health (docs/vault-behaviour.md §14.7); elsewhere it is a plain 5xx.
   if (res.status >= 500) return `Vault at ${settings.url} answered ${res.status}${err ? `: ${err}` : ''}.`;
   return undefined;
 }
 
-export type LoginFailureKind = 'credentials' | 'cidr' | 'not-enabled-or-locked' | 'locked-out' | 'not-enabled' | 'other';
+export type LoginFailureKind =
+  | 'credentials'
+  | 'cidr'
+  | 'not-enabled-or-locked'
+  | 'locked-out'
+  | 'not-enabled'
+  | 'uninitialised'
+  | 'mfa'
+  | 'wrapped'
+  | 'unusable-token'
+  | 'other';
+
+/** Failures after which logging in again with the same credentials only feeds Vault's lockout (docs/vault-behaviour.md §14.3). */
+export function isCredentialFailure(kind: LoginFailureKind): boolean {
+  return kind === 'credentials' || kind === 'locked-out' || kind === 'not-enabled-or-locked';
+}
 
 export function loginFailureMessage(res: VaultResponse, settings: VaultSettings, kind: LoginFailureKind): string {
+  if (kind === 'uninitialised') return notInitialisedMessage(settings);
+  if (kind === 'mfa') return loginMfaMessage(settings);
+  if (kind === 'wrapped') return wrappedAnswerMessage(settings, 'the AppRole login');
+  if (kind === 'unusable-token') return unusableTokenMessage(settings);
   const common = commonAnswer(res, settings, settings.authNamespace);
   if (common) return common;
   const mount = settings.appRoleMount;
@@ -140,15 +222,16 @@ export function loginFailureMessage(res: VaultResponse, settings: VaultSettings,
 }
 
 export function loginFailed(res: VaultResponse, settings: VaultSettings, kind: LoginFailureKind): ActivepiecesError {
-  return markTransientStatus(connectionFailed(loginFailureMessage(res, settings, kind)), res.status);
+  return markTransientStatus(connectionFailed(loginFailureMessage(res, settings, kind)), res);
 }
 
-export function markTransientStatus<E extends Error>(err: E, status: number): E {
-  return isTransientStatus(status) ? markTransient(err) : err;
+export function markTransientStatus<E extends Error>(err: E, res: Pick<VaultResponse, 'status' | 'errors'>): E {
+  return isTransientAnswer(res) ? markTransient(err) : err;
 }
 
 /** `GET sys/mounts` refused or failed. */
 export function mountsFailureMessage(res: VaultResponse, settings: VaultSettings): string {
+  if (isPlainDenial(res)) return boundCidrOrEntityMessage(settings);
   if (res.status === 403) {
     return `Logged in, but the AppRole's token may not read sys/mounts on ${where(settings, settings.namespace)}. ${policyLine(settings, 'sys/mounts', 'read')}`;
   }
@@ -160,6 +243,7 @@ export function mountsFailureMessage(res: VaultResponse, settings: VaultSettings
  * means the role's tokens are issued without it (`token_no_default_policy`).
  */
 export function lookupSelfFailureMessage(res: VaultResponse, settings: VaultSettings): string {
+  if (isPlainDenial(res)) return boundCidrOrEntityMessage(settings);
   if (res.status === 403) {
     return `The AppRole's token may not look itself up (auth/token/lookup-self), which Vault's default policy allows: the role is probably set with token_no_default_policy=true. Set it to false, or add this to its policy: path "auth/token/lookup-self" { capabilities = ["read"] }`;
   }
@@ -183,7 +267,7 @@ export function noKvMountMessage(settings: VaultSettings): string {
 
 /** A secret read that did not give a value. */
 export function readFailed(res: VaultResponse, settings: VaultSettings, location: SecretLocation, rawPath: string): ActivepiecesError {
-  return markTransientStatus(getSecretFailed(readFailureMessage(res, settings, location), { path: rawPath }), res.status);
+  return markTransientStatus(getSecretFailed(readFailureMessage(res, settings, location), { path: rawPath }), res);
 }
 
 function readFailureMessage(res: VaultResponse, settings: VaultSettings, loc: SecretLocation): string {
@@ -192,16 +276,19 @@ function readFailureMessage(res: VaultResponse, settings: VaultSettings, loc: Se
   // A missing namespace is a 404 too (docs/vault-behaviour.md §8); it must not read as a missing secret.
   if (isNamespaceNotFound(res)) return commonAnswer(res, settings, settings.namespace)!;
   if (res.status === 404) {
-    const metadata = (res.body?.data as { metadata?: { deletion_time?: string; destroyed?: boolean; version?: number } } | null)?.metadata;
+    const metadata = versionMetadataOf(res);
     if (metadata?.destroyed) {
       return `Version ${metadata.version} of secret "${secret}" was destroyed and cannot be recovered. Pin another version (?version=N) or write a new one.`;
     }
-    if (metadata?.deletion_time) {
-      return `Version ${metadata.version} of secret "${secret}" was deleted on ${metadata.deletion_time}. Restore it with: vault kv undelete -mount=${loc.mount} -versions=${metadata.version} ${loc.secretPath}, or pin another version.`;
+    if (metadata?.deletionTime) {
+      return `Version ${metadata.version} of secret "${secret}" was deleted on ${metadata.deletionTime}. Restore it with: vault kv undelete -mount=${loc.mount} -versions=${metadata.version} ${loc.secretPath}, or pin another version.`;
     }
     if (loc.version !== undefined) return `Secret "${secret}" has no version ${loc.version} on ${at}.`;
     return `Secret "${secret}" was not found on ${at}. Check the path and the namespace.${notFoundHint(loc)}`;
   }
+  if (isKvUpgradeAnswer(res)) return kvUpgradeMessage(settings, loc.mount);
+  if (res.status === 200 && isWrappedOnly(res)) return wrappedAnswerMessage(settings, `the read of secret "${secret}"`);
+  if (isPlainDenial(res)) return boundCidrOrEntityMessage(settings);
   if (res.status === 403) {
     return `Permission denied reading secret "${secret}" on ${at}. ${policyLine(settings, secret, 'read')}`;
   }
@@ -219,6 +306,25 @@ function notFoundHint(loc: SecretLocation): string {
     return ` "${loc.mount}/" is a KV version 1 mount, whose paths have no data/ segment: did you mean ${v1}?`;
   }
   return '';
+}
+
+/**
+ * The KV v2 404 envelope of a deleted or destroyed version (docs/vault-behaviour.md §14.10):
+ * read only in the shapes Vault sends (a version number, an RFC 3339 time), never quoted raw.
+ */
+export function versionMetadataOf(res: Pick<VaultResponse, 'body'>): { version: string; destroyed: boolean; deletionTime: string } | undefined {
+  const data = res.body?.data;
+  const metadata = data && typeof data === 'object' ? (data as { metadata?: unknown }).metadata : undefined;
+  if (!metadata || typeof metadata !== 'object') return undefined;
+  const { version, destroyed, deletion_time: deletion } = metadata as { version?: unknown; destroyed?: unknown; deletion_time?: unknown };
+  const deletionTime = typeof deletion === 'string' && /^[0-9T:.+\-Z ]{1,40}$/.test(deletion) ? deletion : '';
+  return { version: Number.isSafeInteger(version) ? String(version) : '?', destroyed: destroyed === true, deletionTime };
+}
+
+/** 200 with a wrap_info and nothing else to read: a control group or forced wrapping (docs/vault-behaviour.md §14.6). */
+export function isWrappedOnly(res: Pick<VaultResponse, 'body'>): boolean {
+  const body = res.body;
+  return typeof body?.wrap_info === 'object' && body.wrap_info !== null && !body.data && !body.auth;
 }
 
 function isNamespaceNotFound(res: VaultResponse): boolean {

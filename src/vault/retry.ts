@@ -37,18 +37,25 @@ export interface AttemptOutcome {
   status?: number;
   retryAfterSeconds?: number;
   error?: unknown;
+  /** The answer's own verdict, when its status alone does not tell (the KV upgrade's 400). */
+  transient?: boolean;
 }
 
+/** Failures a retry cannot fix: a TLS failure, an oversized answer, an aborted request, a guard's refusal. */
+const FINAL_FAILURES = new Set(['tls', 'too-large', 'aborted']);
+
 /**
- * Worth another try: no answer at all (but not DNS "no such host" or a TLS failure, which a retry
- * cannot fix), 412 (Enterprise: the consistency index is not there yet, docs/vault-behaviour.md §9),
- * 429 (rate limit or standby), and 5xx except 501 (not initialised). Never 400, 403, 404, 405.
+ * Worth another try: no answer at all (but not DNS "no such host", a TLS failure, an oversized
+ * answer or an aborted request, which a retry cannot fix), 412 (Enterprise: the consistency index
+ * is not there yet, docs/vault-behaviour.md §9), 429 (rate limit quota, §14.11), 5xx except 501,
+ * and an answer that says it is transient (KV upgrade, §14.10). Never 400, 403, 404, 405 otherwise.
  */
 export function isRetryable(outcome: AttemptOutcome): boolean {
   if (outcome.error instanceof VaultNetworkError) {
-    return outcome.error.failure !== 'tls' && !(outcome.error.failure === 'dns' && outcome.error.code === 'ENOTFOUND');
+    return !FINAL_FAILURES.has(outcome.error.failure) && !(outcome.error.failure === 'dns' && outcome.error.code === 'ENOTFOUND');
   }
-  return isTransientStatus(outcome.status ?? 0);
+  if (outcome.error !== undefined) return false;
+  return outcome.transient ?? isTransientStatus(outcome.status ?? 0);
 }
 
 /** Statuses a retry or a little patience may cure. */

@@ -150,8 +150,8 @@ const rows: Row[] = [
     fault: '429 with Retry-After beyond the total deadline',
     arrange: inject({ kind: 'status', status: 429, retryAfterSeconds: 3600 }),
     cells: {
-      validate: error(CONNECTION_FAILED, /answered 429: rate limited/, { logins: 1 }),
-      resolve: error(CONNECTION_FAILED, /answered 429: rate limited/, { logins: 1 }),
+      validate: error(CONNECTION_FAILED, /is rate limiting these requests \(429/, { logins: 1 }),
+      resolve: error(CONNECTION_FAILED, /is rate limiting these requests \(429/, { logins: 1 }),
       'resolve-stale': stale({ reads: 1 }),
     },
   },

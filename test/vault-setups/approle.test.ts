@@ -136,10 +136,16 @@ describe('a locked-out role', () => {
   });
 
   it('the same connection logs in once the lockout is over; the probes did not prolong it', async () => {
-    const read = () => provider.resolve({ connectionId: 'c1', config, path: `${lockedKv}/data/app/key` });
-    clock += 14 * 60_000;
-    await failureOf(read(), CONNECTION_FAILED, lockedOut());
-    clock += 60_000 + 1_000;
-    await expect(read()).resolves.toBe('after-lockout');
+    // On the double's clock: after a lockout the connection pauses its logins for 30 s (login failure protection).
+    const onClock = createHashicorpVaultProvider({ retry: { maxAttempts: 1 }, now: () => clock });
+    try {
+      const read = () => onClock.resolve({ connectionId: 'c1', config, path: `${lockedKv}/data/app/key` });
+      clock += 14 * 60_000;
+      await failureOf(read(), CONNECTION_FAILED, lockedOut());
+      clock += 60_000 + 1_000;
+      await expect(read()).resolves.toBe('after-lockout');
+    } finally {
+      await onClock.close();
+    }
   });
 });

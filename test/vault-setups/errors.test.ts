@@ -83,9 +83,9 @@ describe.each(entryPoints)('Vault unreachable, on %s', (_name, call) => {
     await failureOf(call(config), CONNECTION_FAILED, new RegExp(`^Vault at ${target.url} is sealed\\. Unseal it \\(vault operator unseal\\) and try again\\.$`));
   });
 
-  it('rate limited, or a standby node', async () => {
+  it('rate limited (429 is a rate-limit quota outside sys/health)', async () => {
     target.double.faults.add({ match: { path: /\/login$/ }, kind: 'status', status: 429, retryAfterSeconds: 1 });
-    await failureOf(call(config), CONNECTION_FAILED, new RegExp(`^Vault at ${target.url} answered 429: rate limited or a standby node \\(request path "auth/.*/login": rate limit quota exceeded\\)\\. Point the URL at the active node or load balancer, or raise the rate-limit quota\\.$`));
+    await failureOf(call(config), CONNECTION_FAILED, new RegExp(`^Vault at ${target.url} is rate limiting these requests \\(429: request path "auth/.*/login": rate limit quota exceeded\\)\\. Raise the rate-limit quota for this path \\(vault write sys/quotas/rate-limit/<name>\\), or lower the request rate\\.$`));
   });
 });
 
@@ -109,7 +109,7 @@ describe('after login, on a read', () => {
 
   it('rate limited', async () => {
     target.double.faults.add({ match: { method: 'GET' }, kind: 'status', status: 429 });
-    await failureOf(resolve(`${kv}/data/app/other/key`), GET_FAILED, new RegExp(`answered 429: rate limited or a standby node \\(request path "${kv}/data/app/other": rate limit quota exceeded\\)`));
+    await failureOf(resolve(`${kv}/data/app/other/key`), GET_FAILED, new RegExp(`is rate limiting these requests \\(429: request path "${kv}/data/app/other": rate limit quota exceeded\\)`));
   });
 
   it('secret not found', async () => {
