@@ -36,7 +36,7 @@ describe('each node state is named from the first sys/health answer', () => {
     ['ha-unhealthy', 'node', /is a standby that has lost contact with the active node \(HA unhealthy\)/, ExitCode.UNAVAILABLE],
     ['removed', 'node', /has been removed from its cluster and serves nothing\. Point the URL at a node that is still in the cluster/, ExitCode.UNAVAILABLE],
     ['sealed', 'unsealed', /is sealed\. Unseal it \(vault operator unseal\)/, ExitCode.UNAVAILABLE],
-    ['uninitialised', 'unsealed', /is not initialised \(vault operator init\)/, ExitCode.UNAVAILABLE],
+    ['uninitialised', 'unsealed', /is not initialised.*\(vault operator init\)/, ExitCode.UNAVAILABLE],
   ])('%s: ✗ with its fix, one request, nothing after it', async (state, id, message, exitCode) => {
     server.state = state;
     const { code, steps, stderr } = await check(server.url);

@@ -83,12 +83,12 @@ describe('messages worded for the command line', () => {
 
   it('the timeout, the AppRole mount and the namespace as flags', () => {
     expect(cliWording(networkFailureMessage(new VaultNetworkError('timeout', 'ETIMEDOUT'), settings))).toMatch(/raise --timeout <seconds>\.$/);
-    const res = { status: 400, body: { errors: ['invalid role or secret ID'] } };
+    const res = { status: 400, body: { errors: ['invalid role or secret ID'] }, errors: ['invalid role or secret ID'], hops: [] };
     const notEnabled = cliWording(loginFailureMessage(res, settings, 'not-enabled'));
     expect(notEnabled).toMatch(/or pass --approle-mount <path> with where it is enabled\. If the AppRole lives in a Vault Enterprise namespace, pass --namespace \(or --auth-namespace\)\.$/);
-    expect(cliWording(loginFailureMessage({ status: 403, body: { errors: ['permission denied'] } }, settings, 'not-enabled-or-locked'))).toMatch(/or pass --approle-mount <path>\), or the role/);
+    expect(cliWording(loginFailureMessage({ status: 403, body: { errors: ['permission denied'] }, errors: ['permission denied'], hops: [] }, settings, 'not-enabled-or-locked'))).toMatch(/or pass --approle-mount <path>\), or the role/);
     const ns = parseVaultConfig({ url: 'https://vault.example:8200', roleId: 'r', secretId: 's', namespace: 'team-x' });
-    expect(cliWording(loginFailureMessage({ status: 404, body: { errors: ['namespace not found'] } }, ns, 'other'))).toMatch(/Check --namespace \(or VAULT_NAMESPACE\) \(child namespaces/);
+    expect(cliWording(loginFailureMessage({ status: 404, body: { errors: ['namespace not found'] }, errors: ['namespace not found'], hops: [] }, ns, 'other'))).toMatch(/Check --namespace \(or VAULT_NAMESPACE\) \(child namespaces/);
   });
 
   it('config field names as flags', () => {

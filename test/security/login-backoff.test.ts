@@ -22,7 +22,7 @@ let clock = Date.parse('2026-01-01T00:00:00Z');
 let fixture: Awaited<ReturnType<typeof startProvisionedDouble>>;
 beforeEach(async () => {
   fixture = await startProvisionedDouble({ double: { now: () => clock } });
-  await fixture.target.admin.putKv2(fixture.kvMount, 'app', { key: 'healthy' });
+  await fixture.target.admin.putKv2(fixture.kvMount, 'app', { key: 'HEALTHY-VALUE-q4' });
   fixture.target.double.clearRequests();
 });
 afterEach(async () => fixture.target.stop());
@@ -37,7 +37,7 @@ it('1,000 resolves over 15 minutes with a wrong Secret ID send at most 4 logins;
       await expect(provider.resolve({ connectionId: 'wrong', config: wrong, path })).rejects.toMatchObject({ error: { code: CONNECTION_FAILED } });
       clock += 900;
       // A healthy connection that logs in at the end (a login in between would reset Vault's counter).
-      if (i === 999) await expect(provider.resolve({ connectionId: `healthy-${i}`, config: healthy, path })).resolves.toBe('healthy');
+      if (i === 999) await expect(provider.resolve({ connectionId: `healthy-${i}`, config: healthy, path })).resolves.toBe('HEALTHY-VALUE-q4');
     }
     const wrongLogins = fixture.target.double.requests.filter((r) => !r.admin && r.path.endsWith('/login') && r.status === 400);
     expect(wrongLogins.length).toBeGreaterThanOrEqual(2);
