@@ -15,7 +15,7 @@ export type { VaultSettings } from './config/settings';
 export { parseVaultConfig } from './config/settings';
 export { HashicorpVaultConfigSchema } from './config/schema';
 export { DEFAULT_APPROLE_MOUNT, DEFAULT_CACHE_TTL_SECONDS, DEFAULT_REQUEST_TIMEOUT_SECONDS } from './config/defaults';
-export type { HashicorpVaultProps } from './provider/props';
+export type { HashicorpVaultProps, ConnectionFormProperty } from './provider/props';
 export { resolveSecretReferences } from './activepieces/resolve-references';
 export type { ResolveContext, SecretManagerConnection, SecretResolvingProvider, FailurePolicy } from './activepieces/resolve-references';
 export { parseSecretReference, formatSecretReference, isSecretReference } from './activepieces/references';
