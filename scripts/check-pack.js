@@ -53,6 +53,13 @@ function packProblems(files, pkg, read) {
   for (const entry of ['.', './testing', './props']) {
     if (!pkg.exports?.[entry]) problems.push(`exports has no "${entry}" entry`);
   }
+  // Under `moduleResolution: node` (TypeScript's default for module commonjs) `exports` is
+  // ignored: subpath types resolve only through typesVersions.
+  for (const entry of Object.keys(pkg.exports ?? {}).filter((e) => e !== '.' && e !== './package.json')) {
+    const mapped = pkg.typesVersions?.['*']?.[entry.replace(/^\.\//, '')];
+    if (!mapped) problems.push(`typesVersions has no "${entry}" (moduleResolution node would not find its types)`);
+    else for (const file of mapped) need(file.replace(/^\.\//, ''), `typesVersions "${entry}"`);
+  }
   for (const [name, file] of Object.entries(pkg.bin ?? {})) need(file.replace(/^\.\//, ''), `bin "${name}"`);
   for (const field of ['main', 'types']) if (pkg[field]) need(pkg[field].replace(/^\.\//, ''), `"${field}"`);
 

@@ -18,15 +18,15 @@ import { valueAsText } from './value-as-text';
 
 export interface HashicorpVaultProviderOptions {
   /** pino-compatible; receives no secret value, token, Role ID or Secret ID. Default: silent. */
-  logger?: Logger;
+  logger?: Logger | undefined;
   /** Clock in ms for token lifetimes and cache TTLs (tests inject one). Default: `Date.now`. */
-  now?: () => number;
+  now?: (() => number) | undefined;
   /** Whole secrets kept in memory, all connections together (LRU). Default 50,000. */
-  maxCacheEntries?: number;
+  maxCacheEntries?: number | undefined;
   /** After a value's TTL, how long it may still be served while Vault fails transiently. Default 300; 0 disables. */
-  staleIfErrorSeconds?: number;
+  staleIfErrorSeconds?: number | undefined;
   /** Retries of one Vault request on no answer, 5xx, 412 and 429. */
-  retry?: Partial<RetryPolicy>;
+  retry?: Partial<RetryPolicy> | undefined;
 }
 
 export type HashicorpMetadata = (typeof SECRET_MANAGER_PROVIDERS_METADATA)[number] & { id: SecretManagerProviderId.HASHICORP };
@@ -133,7 +133,7 @@ class VaultProvider implements HashicorpVaultProvider {
     return known && this.cachedValue(known, path);
   }
 
-  invalidate(input: { connectionId?: string } = {}): void {
+  invalidate(input: { connectionId?: string | undefined } = {}): void {
     if (input.connectionId === undefined) {
       this.cache.clear();
       for (const connection of this.connections.values()) connection.forgetDiscoveries();

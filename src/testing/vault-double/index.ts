@@ -11,15 +11,15 @@ export { mulberry32 } from './faults';
 
 export interface VaultDoubleOptions {
   /** serve HTTPS with a self-signed CA generated at start-up */
-  tls?: boolean;
+  tls?: boolean | undefined;
   /** clock in ms, default Date.now; token TTL/expiry, created_time, lockout windows */
-  now?: () => number;
+  now?: (() => number) | undefined;
   /** added delay before answering every request (default 0) */
-  latencyMs?: number;
+  latencyMs?: number | undefined;
   /** at most N requests served at a time, others queue (default unlimited) */
-  maxConcurrent?: number;
+  maxConcurrent?: number | undefined;
   /** honour X-Vault-Namespace + namespace URL prefixes (default true); false = CE (notes §8) */
-  enterprise?: boolean;
+  enterprise?: boolean | undefined;
 }
 
 export interface LoggedRequest {
@@ -37,9 +37,9 @@ export interface LoggedRequest {
 }
 
 export interface RequestFilter {
-  method?: string;
-  path?: string | RegExp;
-  admin?: boolean;
+  method?: string | undefined;
+  path?: string | RegExp | undefined;
+  admin?: boolean | undefined;
 }
 
 export class VaultDouble {
