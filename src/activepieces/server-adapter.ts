@@ -31,7 +31,6 @@ export interface ActivepiecesSecretManagerProvider {
   validatePathFormat: (path: string) => Promise<void>;
 }
 
-export type { ActivepiecesErrorClass } from './errors';
 
 export interface ActivepiecesAdapterOptions {
   /** Applied under every config the server passes (e.g. an AppRole mount other than `approle`, a private CA). */

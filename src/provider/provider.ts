@@ -53,7 +53,7 @@ export interface HashicorpVaultProvider {
    */
   resolveFromCache(input: ResolveInput): string | undefined;
   /** Forgets cached values (and discovered mounts) of one connection, or of all. Keeps tokens. */
-  invalidate(input?: { connectionId?: string }): void;
+  invalidate(input?: { connectionId?: string | undefined }): void;
   /** Forgets a connection entirely and revokes its token (best effort). */
   disconnect(input: { connectionId: string }): Promise<void>;
   /** Disconnects every connection (for a clean shutdown). */

@@ -6,7 +6,7 @@ import { createHashicorpVaultProvider, isSecretReference, parseSecretPath } from
 import type { HashicorpVaultConfig } from '@activepieces-community/secret-manager-hashicorp-vault';
 import { provisionAppRole, VaultAdmin, VaultDouble } from '@activepieces-community/secret-manager-hashicorp-vault/testing';
 import { createRequire } from 'node:module';
-import type { ActivepiecesError as SharedActivepiecesError } from '@activepieces/shared/src/lib/core/common/activepieces-error';
+import type { ActivepiecesError as SharedActivepiecesError } from '@activepieces/shared/src/lib/core/common/activepieces-error.js';
 
 // The host's class, from the package root (see app.ts for why not a typed root import).
 const { ActivepiecesError } = createRequire(import.meta.url)('@activepieces/shared') as { ActivepiecesError: typeof SharedActivepiecesError };
