@@ -10,13 +10,14 @@ export {
 export type { HashicorpVaultProvider, HashicorpVaultProviderOptions, HashicorpMetadata, ResolveInput, InvalidateResult } from './provider/provider';
 export type { RedisOptions } from './redis/options';
 export type { ValidationSummary } from './provider/validate';
-export type { HashicorpVaultConfig, AdvancedVaultOptions, FieldName, FieldKind, FieldSpec } from './config/fields';
+export type { HashicorpVaultConfig, AdvancedVaultOptions, FieldName, FieldKind, FieldSpec, Parsed } from './config/fields';
 export { CONFIG_FIELDS, FIELD_NAMES } from './config/fields';
 export type { VaultSettings } from './config/settings';
+export type { AppRoleCredentials } from './config/credentials';
 export { parseVaultConfig } from './config/settings';
 export { HashicorpVaultConfigSchema } from './config/schema';
 export { DEFAULT_APPROLE_MOUNT, DEFAULT_CACHE_TTL_SECONDS, DEFAULT_REQUEST_TIMEOUT_SECONDS } from './config/defaults';
-export type { HashicorpVaultProps } from './provider/props';
+export type { HashicorpVaultProps, ConnectionFormProperty } from './provider/props';
 export { resolveSecretReferences } from './activepieces/resolve-references';
 export type { ResolveContext, SecretManagerConnection, SecretResolvingProvider, FailurePolicy } from './activepieces/resolve-references';
 export { parseSecretReference, formatSecretReference, isSecretReference } from './activepieces/references';
@@ -26,7 +27,6 @@ export type { SecretPath } from './vault/kv-path';
 export type { Logger } from './logger';
 export type { RetryPolicy } from './vault/retry';
 export { toActivepiecesSecretManagerProvider, connectionIdForConfig, DEFAULT_MAX_ADAPTER_CONNECTIONS } from './activepieces/server-adapter';
-export type {
-  ActivepiecesSecretManagerProvider, ActivepiecesAdapterOptions, ActivepiecesErrorClass,
-} from './activepieces/server-adapter';
+export type { ActivepiecesSecretManagerProvider, ActivepiecesAdapterOptions } from './activepieces/server-adapter';
+export type { ActivepiecesErrorClass } from './activepieces/errors';
 export { resolveConnectionValue, REFERENCE_FIELDS } from './activepieces/connection-value';

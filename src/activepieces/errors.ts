@@ -61,3 +61,18 @@ export function markTransient<E extends Error>(err: E): E {
 export function isTransientFailure(err: unknown): boolean {
   return typeof err === 'object' && err !== null && transientFailures.has(err);
 }
+
+/** `ActivepiecesError`'s constructor, as the host's own copy of `@activepieces/shared` (or core-utils) defines it. */
+export type ActivepiecesErrorClass = new (error: ActivepiecesError['error'], message?: string) => Error;
+
+/**
+ * `err` as an instance of the host's class, when the host loads another copy of
+ * `ActivepiecesError` than this package (same code, params and message); any other error, or no
+ * class given, is returned as it is. With one copy installed (the peer dependency) it is a no-op.
+ * Rebuilt with the human message: the constructor puts the code in front again (`CODE: message`).
+ */
+export function asHostError(err: unknown, errorClass: ActivepiecesErrorClass | undefined): unknown {
+  if (!errorClass || !isActivepiecesError(err)) return err;
+  const { error } = err;
+  return err instanceof errorClass ? err : new errorClass(error, humanMessage(err));
+}

@@ -1,6 +1,7 @@
 import { ActivepiecesError, SecretManagerConnectionScope } from './shared';
 import { checkScope } from './scope';
 import { getSecretFailed, humanMessage, isActivepiecesError, validationFailed } from './errors';
+import type { ActivepiecesErrorClass } from './errors';
 import type { Logger } from '../logger';
 import { silentLogger } from '../logger';
 import { hashicorpVaultProvider } from '../provider/provider';
@@ -12,7 +13,7 @@ export interface SecretManagerConnection {
   platformId: string;
   providerId: string;
   scope: SecretManagerConnectionScope | `${SecretManagerConnectionScope}`;
-  projectIds?: string[];
+  projectIds?: string[] | undefined;
   config: unknown;
 }
 
@@ -29,18 +30,23 @@ export type FailurePolicy = 'throw' | 'keep-reference';
 export interface ResolveContext {
   platformId: string;
   /** The project the flow runs in. PROJECT-scoped connections resolve only for a project they list. */
-  projectId?: string;
+  projectId?: string | undefined;
   getConnection(id: string): Promise<SecretManagerConnection | null | undefined> | SecretManagerConnection | null | undefined;
   /** Providers by id; default: this package's HashiCorp provider. */
-  providers?: ReadonlyArray<SecretResolvingProvider>;
+  providers?: ReadonlyArray<SecretResolvingProvider> | undefined;
   /** `'throw'` (default): fail naming the field; `'keep-reference'`: leave the reference text in place. */
-  onFailure?: FailurePolicy;
+  onFailure?: FailurePolicy | undefined;
   /**
    * `true` (default): references inside arrays resolve too. `false`: arrays are copied untouched,
    * as Activepieces' server does when it resolves a connection value (its walk stops at arrays).
    */
-  walkArrays?: boolean;
-  logger?: Logger;
+  walkArrays?: boolean | undefined;
+  logger?: Logger | undefined;
+  /**
+   * The host's `ActivepiecesError` class, when it loads another copy than this package: failures
+   * are rethrown as that class (same code, params and message). Not needed with one copy installed.
+   */
+  errorClass?: ActivepiecesErrorClass | undefined;
 }
 
 /** Deeper than any connection value; guards against cycles and hostile input. */

@@ -1,10 +1,10 @@
 import type { HashicorpProviderConfig } from '@activepieces/shared/src/lib/ee/secret-managers';
 import { LRUCache } from 'lru-cache';
-import type { ActivepiecesError } from './shared';
 import type { AdvancedVaultOptions, HashicorpVaultConfig } from '../config/fields';
 import { configKey } from '../config/identity';
 import { parseVaultConfig } from '../config/settings';
-import { humanMessage, isActivepiecesError } from './errors';
+import { asHostError } from './errors';
+import type { ActivepiecesErrorClass } from './errors';
 import type { HashicorpMetadata, HashicorpVaultProvider } from '../provider/provider';
 import { parseSecretPath } from '../vault/kv-path';
 import type { ValidationSummary } from '../provider/validate';
@@ -31,20 +31,18 @@ export interface ActivepiecesSecretManagerProvider {
   validatePathFormat: (path: string) => Promise<void>;
 }
 
-/** `ActivepiecesError`'s constructor, as the host's own copy of `@activepieces/shared` (or core-utils) defines it. */
-export type ActivepiecesErrorClass = new (error: ActivepiecesError['error'], message?: string) => Error;
 
 export interface ActivepiecesAdapterOptions {
   /** Applied under every config the server passes (e.g. an AppRole mount other than `approle`, a private CA). */
-  defaults?: AdvancedVaultOptions;
+  defaults?: AdvancedVaultOptions | undefined;
   /**
    * The server's `ActivepiecesError` class. The server tests `error instanceof ActivepiecesError`;
    * when it loads another copy of the class than this package, errors are rethrown as that class
    * (same code, params and message) so they are not turned into a generic VALIDATION error.
    */
-  errorClass?: ActivepiecesErrorClass;
+  errorClass?: ActivepiecesErrorClass | undefined;
   /** Distinct configs kept logged in and cached at once; the least recently used beyond this are disconnected. Default 1000. */
-  maxConnections?: number;
+  maxConnections?: number | undefined;
 }
 
 /** Far above the secret-manager connections one server has; a bound against unbounded growth. */
@@ -126,11 +124,4 @@ export function toActivepiecesSecretManagerProvider(
  */
 export function connectionIdForConfig(config: HashicorpVaultConfig): string {
   return `hashicorp-${parseVaultConfig(config).fingerprint}`;
-}
-
-/** Rebuilt with the human message: the constructor puts the code in front again (`CODE: message`). */
-function asHostError(err: unknown, errorClass: ActivepiecesErrorClass | undefined): unknown {
-  if (!errorClass || !isActivepiecesError(err)) return err;
-  const { error } = err;
-  return err instanceof errorClass ? err : new errorClass(error, humanMessage(err));
 }

@@ -14,7 +14,7 @@ export type FieldKind = 'text' | 'longText' | 'secretText' | 'checkbox' | 'numbe
 
 /** A value after the schema: blank text is absent; "true"/"false" and numeric strings are coerced. */
 type SchemaValue<K extends FieldKind> = K extends 'checkbox' ? boolean : K extends 'number' ? number : string;
-type Parsed<K extends FieldKind, R extends boolean> = SchemaValue<K> | (R extends true ? never : undefined);
+export type Parsed<K extends FieldKind, R extends boolean> = SchemaValue<K> | (R extends true ? never : undefined);
 
 export interface FieldSpec<K extends FieldKind = FieldKind, R extends boolean = boolean, Out = unknown> {
   readonly kind: K;

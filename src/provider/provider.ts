@@ -21,21 +21,21 @@ import { valueAsText } from './value-as-text';
 
 export interface HashicorpVaultProviderOptions {
   /** pino-compatible; receives no secret value, token, Role ID or Secret ID. Default: silent. */
-  logger?: Logger;
+  logger?: Logger | undefined;
   /** Clock in ms for token lifetimes and cache TTLs (tests inject one). Default: `Date.now`. */
-  now?: () => number;
+  now?: (() => number) | undefined;
   /** Whole secrets kept in memory, all connections together (LRU). Default 50,000. */
-  maxCacheEntries?: number;
+  maxCacheEntries?: number | undefined;
   /** After a value's TTL, how long it may still be served while Vault fails transiently. Default 300; 0 disables. */
-  staleIfErrorSeconds?: number;
+  staleIfErrorSeconds?: number | undefined;
   /** Retries of one Vault request on no answer, 5xx, 412 and 429. */
-  retry?: Partial<RetryPolicy>;
+  retry?: Partial<RetryPolicy> | undefined;
   /**
    * For several replicas (engine-hook mode): a Redis they all share, for the cached values
    * (sealed), one Vault read per secret across replicas, and invalidations that reach every
    * replica. Needs the optional peer dependency ioredis 5. Without it nothing Redis is loaded.
    */
-  redis?: RedisOptions;
+  redis?: RedisOptions | undefined;
 }
 
 /** What `invalidate` did beyond this process. */
@@ -68,7 +68,7 @@ export interface HashicorpVaultProvider {
    */
   resolveFromCache(input: ResolveInput): string | undefined;
   /** Forgets cached values (and discovered mounts) of one connection, or of all. Keeps tokens. */
-  invalidate(input?: { connectionId?: string }): Promise<InvalidateResult>;
+  invalidate(input?: { connectionId?: string | undefined }): Promise<InvalidateResult>;
   /** Forgets a connection entirely and revokes its token (best effort). */
   disconnect(input: { connectionId: string }): Promise<void>;
   /** Disconnects every connection (for a clean shutdown). */
@@ -179,7 +179,7 @@ class VaultProvider implements HashicorpVaultProvider {
     return known && this.cachedValue(known, path);
   }
 
-  async invalidate(input: { connectionId?: string } = {}): Promise<InvalidateResult> {
+  async invalidate(input: { connectionId?: string | undefined } = {}): Promise<InvalidateResult> {
     this.dropLocally(input.connectionId);
     return this.invalidateShared(input.connectionId);
   }

@@ -7,17 +7,17 @@ import { validationFailed } from '../activepieces/errors';
  */
 export interface RedisOptions {
   /** `redis://` or `rediss://` URL; the link creates and owns its connections. */
-  url?: string;
+  url?: string | undefined;
   /** A connection the host already has (e.g. Activepieces' own); used for commands, duplicated for pub/sub, never quit. */
-  client?: Redis;
+  client?: Redis | undefined;
   /** Prepended to every key and channel (default `ap-vault:`), so one Redis can serve several tenants. */
-  keyPrefix?: string;
+  keyPrefix?: string | undefined;
   /** Secret every sealed value and keyed hash is derived from; at least 32 characters (Activepieces' AP_ENCRYPTION_KEY fits). */
   encryptionKey: string;
   /** Upper bound of every Redis call, frozen server included (default 250 ms). */
-  commandTimeoutMs?: number;
+  commandTimeoutMs?: number | undefined;
   /** Upper bound of a TCP connect attempt (default 1000 ms). */
-  connectTimeoutMs?: number;
+  connectTimeoutMs?: number | undefined;
 }
 
 /** RedisOptions checked, with defaults filled in. */

@@ -6,6 +6,8 @@
  * Not loaded by the main entry: start-up of the provider stays light.
  */
 export { VaultDouble, unusedLocalUrl, mulberry32 } from './vault-double';
-export type { VaultDoubleOptions, LoggedRequest, RequestFilter, FaultInjector, FaultRule } from './vault-double';
+export type {
+  VaultDoubleOptions, StandbyOptions, NamespaceOption, LoggedRequest, RequestFilter, FaultInjector, FaultRule, VaultFlavour, NodeName, NodeState, ElectionState,
+} from './vault-double';
 export { VaultAdmin, provisionAppRole, uniqueName } from './vault-admin';
 export type { AdminResponse, RoleOptions, AppRoleCredentials } from './vault-admin';

@@ -14,14 +14,14 @@ export interface AdminResponse {
 }
 
 export interface RoleOptions {
-  token_policies?: string[];
-  token_ttl?: string | number;
-  token_max_ttl?: string | number;
-  token_type?: 'service' | 'batch';
-  token_num_uses?: number;
-  secret_id_num_uses?: number;
-  secret_id_ttl?: string | number;
-  secret_id_bound_cidrs?: string[];
+  token_policies?: string[] | undefined;
+  token_ttl?: string | number | undefined;
+  token_max_ttl?: string | number | undefined;
+  token_type?: 'service' | 'batch' | undefined;
+  token_num_uses?: number | undefined;
+  secret_id_num_uses?: number | undefined;
+  secret_id_ttl?: string | number | undefined;
+  secret_id_bound_cidrs?: string[] | undefined;
 }
 
 export interface AppRoleCredentials {
@@ -33,7 +33,7 @@ export class VaultAdmin {
   constructor(
     readonly url: string,
     private readonly rootToken: string,
-    private readonly fetchOptions: { ca?: string } = {},
+    private readonly fetchOptions: { ca?: string | undefined } = {},
   ) {}
 
   async request(method: string, path: string, body?: unknown, namespace = ''): Promise<AdminResponse> {
@@ -114,12 +114,12 @@ export function uniqueName(prefix: string): string {
 export async function provisionAppRole(
   admin: VaultAdmin,
   options: {
-    approleMount?: string;
-    kvMount?: string;
-    kvVersion?: 1 | 2;
-    policy?: string;
-    role?: RoleOptions;
-    namespace?: string;
+    approleMount?: string | undefined;
+    kvMount?: string | undefined;
+    kvVersion?: 1 | 2 | undefined;
+    policy?: string | undefined;
+    role?: RoleOptions | undefined;
+    namespace?: string | undefined;
   } = {},
 ): Promise<{ approleMount: string; kvMount: string; policyName: string; roleName: string; credentials: AppRoleCredentials }> {
   const ns = options.namespace ?? '';
@@ -133,15 +133,20 @@ export async function provisionAppRole(
   const dataPath = kvVersion === 2 ? `${kvMount}/data/*` : `${kvMount}/*`;
   const policy = options.policy ?? `path "${dataPath}" { capabilities = ["read"] }\npath "sys/mounts" { capabilities = ["read"] }\n`;
   await admin.writePolicy(policyName, policy, ns);
-  const credentials = await admin.createRole(approleMount, roleName, { token_policies: [policyName], token_ttl: '1h', ...options.role }, ns);
+  const credentials = await admin.createRole(approleMount, roleName, { token_policies: [policyName], token_ttl: '1h', ...definedFields(options.role) }, ns);
   return { approleMount, kvMount, policyName, roleName, credentials };
+}
+
+/** The fields that hold a value: an explicit `undefined` means the default, not "none". */
+function definedFields<T extends object>(options: T | undefined): Partial<T> {
+  return Object.fromEntries(Object.entries(options ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 interface HttpOptions {
   method: string;
   headers: Record<string, string>;
-  body?: string;
-  ca?: string;
+  body?: string | undefined;
+  ca?: string | undefined;
 }
 
 /** Node's http(s) directly (fetch cannot take a custom CA without undici). */

@@ -15,7 +15,7 @@ export interface SecretPath {
   readonly raw: string;
   readonly segments: readonly string[];
   /** A pinned KV v2 version, from `?version=N`. */
-  readonly version?: number;
+  readonly version?: number | undefined;
 }
 
 export type KvVersion = 1 | 2;
@@ -26,14 +26,14 @@ export interface SecretLocation {
   readonly kvVersion: KvVersion;
   readonly secretPath: string;
   readonly key: string;
-  readonly version?: number;
+  readonly version?: number | undefined;
   /** True when the author wrote the path the way Vault's API names it. */
   readonly canonical: boolean;
 }
 
 export interface MountInfo {
   readonly type: string;
-  readonly kvVersion?: KvVersion;
+  readonly kvVersion?: KvVersion | undefined;
 }
 
 /** Mounts known for a connection, keyed by path without trailing slash. */

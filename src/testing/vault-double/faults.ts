@@ -4,15 +4,15 @@ import { Reply, errorReply, sealedReply } from './responses';
 
 export interface FaultRule {
   /** path is the URL path without query, e.g. "/v1/auth/approle/login" */
-  match?: { method?: string; path?: string | RegExp };
+  match?: { method?: string | undefined; path?: string | RegExp | undefined } | undefined;
   /** apply to the next N matching requests (default: until cleared) */
-  times?: number;
+  times?: number | undefined;
   /** 0..1, apply randomly (seeded: FaultInjector.setSeed) */
-  probability?: number;
+  probability?: number | undefined;
   kind: 'refuse' | 'delay' | 'hang' | 'reset' | 'status';
-  delayMs?: number;
-  status?: number;
-  retryAfterSeconds?: number;
+  delayMs?: number | undefined;
+  status?: number | undefined;
+  retryAfterSeconds?: number | undefined;
 }
 
 export interface FaultInjector {

@@ -19,38 +19,38 @@ export type { ElectionState, NodeState } from './node-status';
 
 export interface VaultDoubleOptions {
   /** serve HTTPS with a self-signed CA generated at start-up */
-  tls?: boolean;
+  tls?: boolean | undefined;
   /** clock in ms, default Date.now; token TTL/expiry, created_time, lockout windows */
-  now?: () => number;
+  now?: (() => number) | undefined;
   /** added delay before answering every request (default 0) */
-  latencyMs?: number;
+  latencyMs?: number | undefined;
   /** at most N requests served at a time, others queue (default unlimited) */
-  maxConcurrent?: number;
+  maxConcurrent?: number | undefined;
   /** honour X-Vault-Namespace + namespace URL prefixes (default true); false = CE (docs/vault-behaviour.md §8) */
-  enterprise?: boolean;
+  enterprise?: boolean | undefined;
   /**
    * which deployment to imitate (docs/vault-behaviour.md §14.1, §14.9), default 'vault' (≥ 1.17).
    * 'vault' / 'vault-1.16' / 'openbao' take `enterprise` for namespaces (default on);
    * 'enterprise' and 'community' fix it. See README "Flavours".
    */
-  flavour?: VaultFlavour;
+  flavour?: VaultFlavour | undefined;
   /** act as a Vault Agent / Proxy listener with require_request_header = true (§14.5) */
-  requireRequestHeader?: boolean;
+  requireRequestHeader?: boolean | undefined;
   /** emulate the limited-use Secret ID race between a login's arrival and its handling (§14.2) */
-  secretIdRace?: boolean;
+  secretIdRace?: boolean | undefined;
 }
 
 export interface StandbyOptions {
   /** true (default): serve requests as the active node does; false: 307 to the active node (§14.4) */
-  forwarding?: boolean;
+  forwarding?: boolean | undefined;
   /** the standby's role, default 'standby' (also 'perf-standby' or 'ha-unhealthy') */
-  state?: 'standby' | 'perf-standby' | 'ha-unhealthy';
-  latencyMs?: number;
+  state?: 'standby' | 'perf-standby' | 'ha-unhealthy' | undefined;
+  latencyMs?: number | undefined;
 }
 
 /** docs/vault-behaviour.md §14.7/§14.10 targets inside a namespace ("" = root). */
 export interface NamespaceOption {
-  namespace?: string;
+  namespace?: string | undefined;
 }
 
 export interface LoggedRequest {
@@ -72,9 +72,9 @@ export interface LoggedRequest {
 }
 
 export interface RequestFilter {
-  method?: string;
-  path?: string | RegExp;
-  admin?: boolean;
+  method?: string | undefined;
+  path?: string | RegExp | undefined;
+  admin?: boolean | undefined;
 }
 
 export class VaultDouble {
@@ -201,7 +201,7 @@ export class VaultDouble {
    * (relative to /v1/ and the namespace, e.g. "secret/data/app") answers 200 with only `wrap_info`.
    * null switches it off.
    */
-  setForcedWrapping(rule: { path: string | RegExp; ttl?: number } | null): void {
+  setForcedWrapping(rule: { path: string | RegExp; ttl?: number | undefined } | null): void {
     this.state.forcedWrapping = rule ? { path: rule.path, ttl: rule.ttl ?? 300 } : null;
   }
 
