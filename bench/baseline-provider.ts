@@ -21,7 +21,7 @@
  * config on every resolve, and the SSRF-safe agent.
  */
 import http from 'node:http';
-import { ActivepiecesError, ErrorCode, SecretManagerFieldsSeparator } from '../src/activepieces/shared';
+import { ActivepiecesError, ErrorCode, SecretManagerFieldsSeparator } from '../test/support/activepieces';
 
 export interface BaselineConfig {
   url: string;

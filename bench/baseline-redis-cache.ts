@@ -9,7 +9,7 @@
  */
 import { Redis } from 'ioredis';
 import { BaselineHashicorpProvider, BaselineHttp, failed, type BaselineConnection } from './baseline-provider';
-import { ErrorCode } from '../src/activepieces/shared';
+import { ErrorCode } from '../test/support/activepieces';
 
 const ONE_HOUR_SECONDS = 3600;
 

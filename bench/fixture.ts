@@ -7,7 +7,7 @@ import {
   createHashicorpVaultProvider, HashicorpVaultConfig, HashicorpVaultProvider, HashicorpVaultProviderOptions,
   resolveSecretReferences, ResolveContext, SecretManagerConnection,
 } from '../src';
-import { SecretManagerConnectionScope, SecretManagerProviderId } from '../src/activepieces/shared';
+import { SecretManagerConnectionScope, SecretManagerProviderId } from '../test/support/activepieces';
 import { VaultDouble, VaultDoubleOptions } from '../src/testing/vault-double';
 import { provisionAppRole, VaultAdmin } from '../src/testing/vault-admin';
 import { BaselineSecretManagers } from './baseline-provider';

@@ -1,11 +1,11 @@
-import { ActivepiecesError, ErrorCode, SecretManagerProviderId } from './shared';
+import { ActivepiecesError, ErrorCode, HASHICORP_PROVIDER_ID } from './shared';
 
 /**
  * Constructors for the errors this package throws. Every message is written for a person and
  * carries no secret value, token, Role ID or Secret ID: callers pass only paths, mounts,
  * status codes and Vault's own error strings (which never echo credentials).
  */
-const provider = SecretManagerProviderId.HASHICORP;
+const provider = HASHICORP_PROVIDER_ID;
 
 export function connectionFailed(message: string): ActivepiecesError {
   return new ActivepiecesError(

@@ -1,4 +1,4 @@
-import { SecretManagerFieldsSeparator } from './shared';
+import { REFERENCE_SEPARATOR } from './shared';
 import { validationFailed } from './errors';
 
 /** A whole field value `{{<connectionId>|ap_sep_v1|<path>}}`, split. */
@@ -21,10 +21,10 @@ export function parseSecretReference(value: unknown): SecretReference | null {
   const text = value.trim();
   if (!text.startsWith(OPEN) || !text.endsWith(CLOSE)) return null;
   const inner = text.slice(OPEN.length, text.length - CLOSE.length);
-  const at = inner.indexOf(SecretManagerFieldsSeparator);
+  const at = inner.indexOf(REFERENCE_SEPARATOR);
   if (at <= 0) return null;
   const connectionId = inner.slice(0, at).trim();
-  const path = inner.slice(at + SecretManagerFieldsSeparator.length).trim();
+  const path = inner.slice(at + REFERENCE_SEPARATOR.length).trim();
   if (connectionId === '' || path === '' || /[\s{}|]/.test(connectionId)) return null;
   return { connectionId, path };
 }
@@ -34,7 +34,7 @@ export function isSecretReference(value: unknown): value is string {
 }
 
 export function formatSecretReference(reference: SecretReference): string {
-  const formatted = `${OPEN}${reference.connectionId}${SecretManagerFieldsSeparator}${reference.path}${CLOSE}`;
+  const formatted = `${OPEN}${reference.connectionId}${REFERENCE_SEPARATOR}${reference.path}${CLOSE}`;
   const back = parseSecretReference(formatted);
   if (back?.connectionId !== reference.connectionId || back.path !== reference.path) {
     throw validationFailed('A secret reference needs a connection id without spaces, braces or "|", and a non-empty path.');

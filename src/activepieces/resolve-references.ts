@@ -1,4 +1,4 @@
-import { ActivepiecesError, SecretManagerConnectionScope } from './shared';
+import { ActivepiecesError, type SecretManagerConnectionScope } from './shared';
 import { checkScope } from './scope';
 import { getSecretFailed, humanMessage, isActivepiecesError, validationFailed } from './errors';
 import type { ActivepiecesErrorClass } from './errors';

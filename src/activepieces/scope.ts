@@ -1,6 +1,6 @@
 import { getSecretFailed } from './errors';
 import type { ResolveContext, SecretManagerConnection } from './resolve-references';
-import { SecretManagerConnectionScope } from './shared';
+import { SCOPE } from './shared';
 
 /**
  * The security rule of the engine hook: which calls may use a secret-manager connection.
@@ -20,7 +20,7 @@ export function checkScope(id: string, connection: SecretManagerConnection | nul
   if (connection.platformId !== context.platformId) {
     throw getSecretFailed(`Secret manager connection "${id}" belongs to another platform.`, { connectionId: id });
   }
-  if (connection.scope === SecretManagerConnectionScope.PROJECT) {
+  if (connection.scope === SCOPE.PROJECT) {
     if (!nonEmpty(context.projectId)) {
       throw getSecretFailed(`Secret manager connection "${id}" is limited to some projects, and this call names no project.`, { connectionId: id });
     }
@@ -28,7 +28,7 @@ export function checkScope(id: string, connection: SecretManagerConnection | nul
     if (!Array.isArray(connection.projectIds) || !connection.projectIds.includes(context.projectId)) {
       throw getSecretFailed(`Secret manager connection "${id}" is not available to project "${context.projectId}".`, { connectionId: id });
     }
-  } else if (connection.scope !== SecretManagerConnectionScope.PLATFORM) {
+  } else if (connection.scope !== SCOPE.PLATFORM) {
     throw getSecretFailed(`Secret manager connection "${id}" has an unknown scope.`, { connectionId: id });
   }
   return connection;

@@ -3,7 +3,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { ClientRequest } from 'node:http';
 import { nanoid } from 'nanoid';
 import type { CustomAuthConnectionValue } from '@activepieces/shared/src/lib/automation/app-connection/app-connection';
-import { SecretManagerConnectionScope, SecretManagerProviderId } from '../activepieces/shared';
+import { HASHICORP_PROVIDER_ID, SCOPE } from '../activepieces/shared';
 import type { HashicorpVaultConfig } from '../config/fields';
 import { resolveConnectionValue } from '../activepieces/connection-value';
 import { humanMessage, isActivepiecesError } from '../activepieces/errors';
@@ -155,7 +155,7 @@ function demoContext(config: HashicorpVaultConfig, provider: HashicorpVaultProvi
     providers: [provider],
     getConnection: (id) =>
       id === DEMO_CONNECTION_ID
-        ? { id, platformId: 'demo-platform', providerId: SecretManagerProviderId.HASHICORP, scope: SecretManagerConnectionScope.PLATFORM, config }
+        ? { id, platformId: 'demo-platform', providerId: HASHICORP_PROVIDER_ID, scope: SCOPE.PLATFORM, config }
         : null,
   };
 }

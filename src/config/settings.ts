@@ -2,7 +2,7 @@ import { validationFailed } from '../activepieces/errors';
 import { AppRoleCredentials } from './credentials';
 import { CONFIG_FIELDS, FIELD_NAMES, NormalisedFields } from './fields';
 import { fingerprintOf } from './identity';
-import { HashicorpVaultConfigSchema } from './schema';
+import { hashicorpVaultConfigSchema } from './schema';
 
 /** A connection config parsed, normalised and safe to log: every field but the credentials. */
 export type VaultSettings = NormalisedFields & {
@@ -12,7 +12,7 @@ export type VaultSettings = NormalisedFields & {
 };
 
 export function parseVaultConfig(raw: unknown): VaultSettings {
-  const parsed = HashicorpVaultConfigSchema.safeParse(raw);
+  const parsed = hashicorpVaultConfigSchema().safeParse(raw);
   if (!parsed.success) {
     // Name the fields only: a zod issue can quote the input, and the input holds credentials.
     const fields = [...new Set(parsed.error.issues.map((i) => i.path.join('.') || '(config)'))];

@@ -1,4 +1,4 @@
-import { SECRET_MANAGER_PROVIDERS_METADATA, SecretManagerProviderId } from '../activepieces/shared';
+import { HASHICORP_PROVIDER_ID, secretManagersModule, type SecretManagerProviderId, type SecretManagerProviderMetadata } from '../activepieces/shared';
 import { validationFailed } from '../activepieces/errors';
 import type { HashicorpVaultConfig } from '../config/fields';
 import { parseVaultConfig } from '../config/settings';
@@ -44,7 +44,7 @@ export interface InvalidateResult {
   readonly otherReplicasReached: boolean;
 }
 
-export type HashicorpMetadata = (typeof SECRET_MANAGER_PROVIDERS_METADATA)[number] & { id: SecretManagerProviderId.HASHICORP };
+export type HashicorpMetadata = SecretManagerProviderMetadata & { id: SecretManagerProviderId.HASHICORP };
 
 export interface ResolveInput {
   connectionId: string;
@@ -85,8 +85,8 @@ export function createHashicorpVaultProvider(options: HashicorpVaultProviderOpti
 }
 
 class VaultProvider implements HashicorpVaultProvider {
-  readonly id = SecretManagerProviderId.HASHICORP as const;
-  readonly metadata = hashicorpMetadata();
+  readonly id = HASHICORP_PROVIDER_ID;
+  #metadata: HashicorpMetadata | undefined;
   private readonly connections = new Map<string, Connection>();
   private readonly cache: SecretCache;
   private readonly locator = new Locator((c, location) => SecretCache.key(c.connectionId, c.settings.fingerprint, secretAddressOf(location)));
@@ -142,6 +142,11 @@ class VaultProvider implements HashicorpVaultProvider {
     return { otherReplicasReached: reached };
   }
   // --- end shared tier ---
+
+  /** Activepieces' own entry for HashiCorp Vault, read on first access (its module loads zod). */
+  get metadata(): HashicorpMetadata {
+    return (this.#metadata ??= hashicorpMetadata());
+  }
 
   get props(): HashicorpVaultProps {
     return hashicorpVaultProps();
@@ -252,7 +257,7 @@ class VaultProvider implements HashicorpVaultProvider {
 }
 
 function hashicorpMetadata(): HashicorpMetadata {
-  const entry = SECRET_MANAGER_PROVIDERS_METADATA.find((m) => m.id === SecretManagerProviderId.HASHICORP);
+  const entry = secretManagersModule().SECRET_MANAGER_PROVIDERS_METADATA.find((m) => m.id === HASHICORP_PROVIDER_ID);
   return structuredClone(entry) as HashicorpMetadata;
 }
 

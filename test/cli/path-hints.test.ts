@@ -3,7 +3,7 @@
  * prints it. The answer lists the secret's key names (never a value) and the corrected path, at the
  * cost of one more read on the failure path only.
  */
-import { ErrorCode } from '../../src/activepieces/shared';
+import { ErrorCode } from '../support/activepieces';
 import { ExitCode, main } from '../../src/cli';
 import { secretWithoutKeyFailed, secretWithoutKeyLocation } from '../../src/provider/path-hints';
 import { createHashicorpVaultProvider } from '../../src/provider/provider';

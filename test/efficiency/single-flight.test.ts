@@ -4,7 +4,7 @@
  * from one read, and a shared read that fails fails every waiter (with no unhandled rejection).
  */
 import { createHashicorpVaultProvider, HashicorpVaultConfig, HashicorpVaultProvider, resolveSecretReferences, SecretManagerConnection } from '../../src';
-import { ErrorCode, SecretManagerConnectionScope, SecretManagerProviderId } from '../../src/activepieces/shared';
+import { ErrorCode, SecretManagerConnectionScope, SecretManagerProviderId } from '../support/activepieces';
 import { VaultDouble } from '../../src/testing/vault-double';
 import { vaultCounts, VaultCounts } from '../support/vault-counts';
 import type { VaultTarget } from '../support/vault-target';

@@ -4,7 +4,7 @@
  * disconnect. The clock is injected into both the provider and the double.
  */
 import { createHashicorpVaultProvider, HashicorpVaultConfig, HashicorpVaultProvider } from '../../src';
-import { ErrorCode } from '../../src/activepieces/shared';
+import { ErrorCode } from '../support/activepieces';
 import { VaultDouble } from '../../src/testing/vault-double';
 import { provisionAppRole, RoleOptions } from '../../src/testing/vault-admin';
 import { ManualClock, manualClock, vaultCounts, VaultCounts } from '../support/vault-counts';

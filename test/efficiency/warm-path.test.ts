@@ -4,7 +4,7 @@
  * whose config changed.
  */
 import { createHashicorpVaultProvider, HashicorpVaultConfig, HashicorpVaultProvider, resolveSecretReferences, ResolveContext, SecretManagerConnection } from '../../src';
-import { ErrorCode, SecretManagerConnectionScope, SecretManagerProviderId } from '../../src/activepieces/shared';
+import { ErrorCode, SecretManagerConnectionScope, SecretManagerProviderId } from '../support/activepieces';
 import { VaultDouble } from '../../src/testing/vault-double';
 import { vaultCounts, VaultCounts } from '../support/vault-counts';
 import type { VaultTarget } from '../support/vault-target';

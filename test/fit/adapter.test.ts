@@ -8,7 +8,7 @@ import {
 import {
   ActivepiecesSecretManagerProvider, connectionIdForConfig, createHashicorpVaultProvider, HashicorpVaultProvider, toActivepiecesSecretManagerProvider,
 } from '../../src';
-import { ActivepiecesError, ErrorCode, SecretManagerProviderId } from '../../src/activepieces/shared';
+import { ActivepiecesError, ErrorCode, SecretManagerProviderId } from '../support/activepieces';
 import type { VaultDouble } from '../../src/testing/vault-double';
 import { provisionAppRole, uniqueName } from '../../src/testing/vault-admin';
 import { startDouble, VaultTarget } from '../support/vault-target';

@@ -10,7 +10,7 @@ import {
   createHashicorpVaultProvider, formatSecretReference, HashicorpVaultConfig, HashicorpVaultProvider, resolveConnectionValue, ResolveContext,
   SecretManagerConnection,
 } from '../../src';
-import { ErrorCode, SecretManagerConnectionScope, SecretManagerProviderId } from '../../src/activepieces/shared';
+import { ErrorCode, SecretManagerConnectionScope, SecretManagerProviderId } from '../support/activepieces';
 import type { VaultDouble } from '../../src/testing/vault-double';
 import { provisionAppRole } from '../../src/testing/vault-admin';
 import { startDouble, VaultTarget } from '../support/vault-target';

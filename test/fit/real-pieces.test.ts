@@ -16,7 +16,7 @@ import { AppConnectionType } from '@activepieces/shared/src/lib/automation/app-c
 import {
   createHashicorpVaultProvider, formatSecretReference, HashicorpVaultProvider, resolveConnectionValue, ResolveContext,
 } from '../../src';
-import { SecretManagerConnectionScope, SecretManagerProviderId } from '../../src/activepieces/shared';
+import { SecretManagerConnectionScope, SecretManagerProviderId } from '../support/activepieces';
 import type { VaultDouble } from '../../src/testing/vault-double';
 import { provisionAppRole } from '../../src/testing/vault-admin';
 import { startDouble, VaultTarget } from '../support/vault-target';

@@ -4,7 +4,7 @@
  * (it provisions its own AppRole, policy and KV data there, under unique names).
  */
 import { createHashicorpVaultProvider, HashicorpVaultConfig, HashicorpVaultProvider, resolveSecretReferences } from '../../src';
-import { ErrorCode, SecretManagerConnectionScope, SecretManagerProviderId } from '../../src/activepieces/shared';
+import { ErrorCode, SecretManagerConnectionScope, SecretManagerProviderId } from '../support/activepieces';
 import { provisionAppRole, uniqueName } from '../../src/testing/vault-admin';
 import { realVaultConfigured, startContractTarget, startDouble, VaultTarget } from '../support/vault-target';
 import { connectionConfig } from '../support/fixtures';

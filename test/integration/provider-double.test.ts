@@ -2,7 +2,7 @@
  * The provider against the Vault double, counting what reaches Vault.
  */
 import { createHashicorpVaultProvider, HashicorpVaultConfig, HashicorpVaultProvider, resolveSecretReferences, ResolveContext, SecretManagerConnection } from '../../src';
-import { ErrorCode, SecretManagerConnectionScope, SecretManagerProviderId } from '../../src/activepieces/shared';
+import { ErrorCode, SecretManagerConnectionScope, SecretManagerProviderId } from '../support/activepieces';
 import { unusedLocalUrl, VaultDouble } from '../../src/testing/vault-double';
 import { provisionAppRole } from '../../src/testing/vault-admin';
 import { startDouble, VaultTarget } from '../support/vault-target';

@@ -6,7 +6,7 @@
 import {
   createHashicorpVaultProvider, HashicorpVaultConfig, HashicorpVaultProvider, resolveSecretReferences, ResolveContext, SecretManagerConnection,
 } from '../../src';
-import { ErrorCode, SecretManagerConnectionScope, SecretManagerProviderId } from '../../src/activepieces/shared';
+import { ErrorCode, SecretManagerConnectionScope, SecretManagerProviderId } from '../support/activepieces';
 import { isActivepiecesError } from '../../src/activepieces/errors';
 import { VaultDouble } from '../../src/testing/vault-double';
 import { CapturingLogger } from '../support/capturing-logger';

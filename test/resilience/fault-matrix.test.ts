@@ -7,7 +7,7 @@
  * (1 s, the smallest the config allows) or the total deadline.
  */
 import { createHashicorpVaultProvider, HashicorpVaultConfig, HashicorpVaultProvider, RetryPolicy } from '../../src';
-import { ErrorCode } from '../../src/activepieces/shared';
+import { ErrorCode } from '../support/activepieces';
 import { isActivepiecesError } from '../../src/activepieces/errors';
 import { FaultRule, unusedLocalUrl, VaultDouble } from '../../src/testing/vault-double';
 import { CapturingLogger } from '../support/capturing-logger';

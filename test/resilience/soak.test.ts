@@ -14,7 +14,7 @@ import vm from 'node:vm';
 import {
   createHashicorpVaultProvider, HashicorpVaultConfig, HashicorpVaultProvider, resolveSecretReferences, SecretManagerConnection, SecretResolvingProvider,
 } from '../../src';
-import { SecretManagerConnectionScope, SecretManagerProviderId } from '../../src/activepieces/shared';
+import { SecretManagerConnectionScope, SecretManagerProviderId } from '../support/activepieces';
 import { isActivepiecesError } from '../../src/activepieces/errors';
 import { FaultRule, mulberry32, VaultDouble } from '../../src/testing/vault-double';
 import { hostProcess } from '../support/host-process-environment';

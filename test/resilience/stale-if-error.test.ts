@@ -5,7 +5,7 @@
  * kind: see fault-matrix.test.ts.) Time is the provider's injected clock.
  */
 import { createHashicorpVaultProvider, DEFAULT_STALE_IF_ERROR_SECONDS, HashicorpVaultConfig, HashicorpVaultProvider } from '../../src';
-import { ErrorCode } from '../../src/activepieces/shared';
+import { ErrorCode } from '../support/activepieces';
 import { VaultDouble } from '../../src/testing/vault-double';
 import { CapturingLogger } from '../support/capturing-logger';
 import { provisionAppRole } from '../../src/testing/vault-admin';

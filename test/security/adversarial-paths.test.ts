@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import {
   createHashicorpVaultProvider, HashicorpVaultConfig, HashicorpVaultProvider, parseSecretReference, resolveSecretReferences,
 } from '../../src';
-import { SecretManagerConnectionScope, SecretManagerProviderId } from '../../src/activepieces/shared';
+import { SecretManagerConnectionScope, SecretManagerProviderId } from '../support/activepieces';
 import { isActivepiecesError } from '../../src/activepieces/errors';
 import { LoggedRequest, VaultDouble } from '../../src/testing/vault-double';
 import { provisionAppRole } from '../../src/testing/vault-admin';

@@ -4,7 +4,7 @@
  * unobserved rejection. A provider stand-in answers every path with a fixed text.
  */
 import { formatSecretReference, resolveSecretReferences, ResolveContext, SecretManagerConnection, SecretResolvingProvider } from '../../src';
-import { ActivepiecesError, ErrorCode, SecretManagerConnectionScope, SecretManagerProviderId } from '../../src/activepieces/shared';
+import { ActivepiecesError, ErrorCode, SecretManagerConnectionScope, SecretManagerProviderId } from '../support/activepieces';
 
 const provider: SecretResolvingProvider & { calls: number } = {
   id: SecretManagerProviderId.HASHICORP,

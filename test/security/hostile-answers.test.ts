@@ -6,7 +6,7 @@
  * nested 5,000 deep refused before anything caches it; the body cap and the request timeout kept.
  */
 import { createHashicorpVaultProvider, HashicorpVaultProvider } from '../../src';
-import { ErrorCode } from '../../src/activepieces/shared';
+import { ErrorCode } from '../support/activepieces';
 import { parseVaultConfig } from '../../src/config/settings';
 import { VaultClient } from '../../src/vault/client';
 import { realRetryClock } from '../../src/vault/retry';

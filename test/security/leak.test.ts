@@ -8,7 +8,7 @@
 import {
   createHashicorpVaultProvider, HashicorpVaultConfig, HashicorpVaultProvider, resolveSecretReferences, SecretManagerConnection,
 } from '../../src';
-import { SecretManagerConnectionScope, SecretManagerProviderId } from '../../src/activepieces/shared';
+import { SecretManagerConnectionScope, SecretManagerProviderId } from '../support/activepieces';
 import { FaultRule, unusedLocalUrl, VaultDouble } from '../../src/testing/vault-double';
 import { CapturingLogger } from '../support/capturing-logger';
 import { startDouble, VaultTarget } from '../support/vault-target';

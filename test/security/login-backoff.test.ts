@@ -5,7 +5,7 @@
  * 15-minute pause, docs/vault-behaviour.md §14.3; the double implements that lockout).
  */
 import { createHashicorpVaultProvider } from '../../src';
-import { ErrorCode } from '../../src/activepieces/shared';
+import { ErrorCode } from '../support/activepieces';
 import { parseVaultConfig } from '../../src/config/settings';
 import { silentLogger } from '../../src/logger';
 import { VaultClient } from '../../src/vault/client';

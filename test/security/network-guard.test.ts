@@ -7,7 +7,7 @@
 import dns, { LookupAddress, LookupOptions } from 'node:dns';
 import http from 'node:http';
 import type { AddressInfo, LookupFunction } from 'node:net';
-import { ErrorCode } from '../../src/activepieces/shared';
+import { ErrorCode } from '../support/activepieces';
 import { errorCodeOf, humanMessage } from '../../src/activepieces/errors';
 import {
   classifyAddress, createNetworkGuard, isNetworkRefusedError, NetworkGuard, NetworkRefusedError, parseAllowList,

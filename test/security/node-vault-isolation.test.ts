@@ -5,7 +5,7 @@
  */
 import nodeVault from 'node-vault';
 import { createHashicorpVaultProvider, HashicorpVaultConfig } from '../../src';
-import { ErrorCode } from '../../src/activepieces/shared';
+import { ErrorCode } from '../support/activepieces';
 import { unusedLocalUrl, VaultDouble } from '../../src/testing/vault-double';
 import { startDouble, VaultTarget } from '../support/vault-target';
 import { leaksIn, planted, provisionPlantedAppRole } from './planted';

@@ -4,7 +4,7 @@
  * path it produces stays inside the KV mount the author named.
  */
 import fc from 'fast-check';
-import { ErrorCode } from '../../src/activepieces/shared';
+import { ErrorCode } from '../support/activepieces';
 import { isActivepiecesError } from '../../src/activepieces/errors';
 import {
   locateByConvention, locateInMounts, MountInfo, parseSecretPath, readRequestPath, SecretLocation, SecretPath,

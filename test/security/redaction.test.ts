@@ -5,7 +5,7 @@
  */
 import { inspect } from 'node:util';
 import { createHashicorpVaultProvider, HashicorpVaultConfig, parseVaultConfig } from '../../src';
-import { ErrorCode } from '../../src/activepieces/shared';
+import { ErrorCode } from '../support/activepieces';
 import { isActivepiecesError } from '../../src/activepieces/errors';
 import { VaultDouble } from '../../src/testing/vault-double';
 import { startDouble, VaultTarget } from '../support/vault-target';

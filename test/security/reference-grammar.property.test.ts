@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { formatSecretReference, parseSecretReference, resolveSecretReferences, SecretManagerConnection } from '../../src';
-import { SecretManagerConnectionScope, SecretManagerProviderId } from '../../src/activepieces/shared';
+import { SecretManagerConnectionScope, SecretManagerProviderId } from '../support/activepieces';
 import { isActivepiecesError } from '../../src/activepieces/errors';
 import { parseSecretPath } from '../../src/vault/kv-path';
 import { anyPathInput, HOSTILE_SEGMENTS } from './adversarial-input';

@@ -4,9 +4,9 @@
  * of a tuning field keeps the connection (no request at all) while its new value takes effect.
  */
 import { CONFIG_FIELDS, createHashicorpVaultProvider, FIELD_NAMES, HashicorpVaultConfig, HashicorpVaultProvider } from '../../src';
-import { HashicorpProviderConfigSchema } from '../../src/activepieces/shared';
+import { HashicorpProviderConfigSchema } from '../support/activepieces';
 import type { FieldName } from '../../src/config/fields';
-import { HashicorpVaultConfigSchema } from '../../src/config/schema';
+import { hashicorpVaultConfigSchema } from '../../src/config/schema';
 import { startProvisionedDouble } from '../support/fixtures';
 
 const FAKE_PEM = '-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----';
@@ -57,7 +57,7 @@ it('lists every field once, in a fixed order, and knows Activepieces\' own four'
 });
 
 it('builds a schema with exactly the listed fields', () => {
-  expect(Object.keys(HashicorpVaultConfigSchema.shape).sort()).toEqual([...FIELD_NAMES].sort());
+  expect(Object.keys(hashicorpVaultConfigSchema().shape).sort()).toEqual([...FIELD_NAMES].sort());
 });
 
 describe.each(FIELD_NAMES.map((name) => [name, !TUNING.includes(name)] as const))('an edit of %s alone (identity: %s)', (name, identity) => {

@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { ErrorCode } from '../../src/activepieces/shared';
+import { ErrorCode } from '../support/activepieces';
 import { parseVaultConfig } from '../../src/config/settings';
 
 const base = { url: 'https://vault.example.com:8200/', roleId: 'role-id-PLANTED-1', secretId: 'secret-id-PLANTED-2' };

@@ -2,7 +2,7 @@
  * The Vault URL as the admin types it: the commonest mistakes (no scheme, a URL copied with /v1 or
  * from the web UI, a query) are VALIDATION errors with the corrected URL, when the config is parsed.
  */
-import { ErrorCode } from '../../src/activepieces/shared';
+import { ErrorCode } from '../support/activepieces';
 import { normaliseUrl } from '../../src/config/normalise';
 import { parseVaultConfig } from '../../src/config/settings';
 

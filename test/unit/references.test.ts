@@ -1,5 +1,5 @@
 import { formatSecretReference, isSecretReference, parseSecretReference } from '../../src';
-import { ErrorCode } from '../../src/activepieces/shared';
+import { ErrorCode } from '../support/activepieces';
 
 describe('secret reference grammar {{id|ap_sep_v1|path}}', () => {
   it('splits a reference into connection id and path', () => {

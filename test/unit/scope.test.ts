@@ -1,7 +1,7 @@
 /** The scope rule of the engine hook, alone: who may use a secret-manager connection. */
 import { checkScope } from '../../src/activepieces/scope';
 import type { SecretManagerConnection } from '../../src/activepieces/resolve-references';
-import { ErrorCode, SecretManagerConnectionScope } from '../../src/activepieces/shared';
+import { ErrorCode, SecretManagerConnectionScope } from '../support/activepieces';
 
 const platform = (overrides: Partial<SecretManagerConnection> = {}): SecretManagerConnection => ({
   id: 'conn1', platformId: 'plat1', providerId: 'hashicorp', scope: SecretManagerConnectionScope.PLATFORM, config: {}, ...overrides,

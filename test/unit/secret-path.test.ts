@@ -1,4 +1,4 @@
-import { ErrorCode } from '../../src/activepieces/shared';
+import { ErrorCode } from '../support/activepieces';
 import {
   canonicalPathOf, locateByConvention, locateInMounts, MountInfo, parseSecretPath, readRequestPath,
 } from '../../src/vault/kv-path';

@@ -8,7 +8,7 @@
  * AppRole answers 400 and which never counts towards lockout (docs/vault-behaviour.md §2.4).
  */
 import { createHashicorpVaultProvider, HashicorpVaultConfig, HashicorpVaultProvider } from '../../src';
-import { ErrorCode } from '../../src/activepieces/shared';
+import { ErrorCode } from '../support/activepieces';
 import { AppRoleCredentials, provisionAppRole, uniqueName } from '../../src/testing/vault-admin';
 import { startDouble, VaultTarget } from '../support/vault-target';
 import type { VaultDouble } from '../../src/testing/vault-double';

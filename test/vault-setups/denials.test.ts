@@ -7,7 +7,7 @@
  * requires X-Vault-Request (§14.5) serves every request the first time.
  */
 import { createHashicorpVaultProvider, HashicorpVaultProvider } from '../../src';
-import { ErrorCode } from '../../src/activepieces/shared';
+import { ErrorCode } from '../support/activepieces';
 import type { VaultFlavour } from '../../src/testing/vault-double';
 import { provisionAppRole } from '../../src/testing/vault-admin';
 import { connectionConfig } from '../support/fixtures';

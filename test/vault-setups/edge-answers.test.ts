@@ -5,7 +5,7 @@
  * discovery request), and 501 outside sys/health.
  */
 import { createHashicorpVaultProvider, HashicorpVaultConfig, HashicorpVaultProvider } from '../../src';
-import { ErrorCode } from '../../src/activepieces/shared';
+import { ErrorCode } from '../support/activepieces';
 import { isTransientFailure } from '../../src/activepieces/errors';
 import { startProvisionedDouble } from '../support/fixtures';
 import { vaultCounts } from '../support/vault-counts';

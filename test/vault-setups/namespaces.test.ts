@@ -4,7 +4,7 @@
  * policy lines in messages written relative to the namespace the token belongs to (docs/vault-behaviour.md §8).
  */
 import { createHashicorpVaultProvider, HashicorpVaultConfig, HashicorpVaultProvider } from '../../src';
-import { ErrorCode } from '../../src/activepieces/shared';
+import { ErrorCode } from '../support/activepieces';
 import { uniqueName } from '../../src/testing/vault-admin';
 import { startDouble, VaultTarget } from '../support/vault-target';
 import type { VaultDouble } from '../../src/testing/vault-double';

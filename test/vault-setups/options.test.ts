@@ -4,7 +4,7 @@
  * default, and the options that change behaviour at run time do so against the double.
  */
 import { createHashicorpVaultProvider, DEFAULT_APPROLE_MOUNT, HashicorpVaultConfig, HashicorpVaultProvider, parseVaultConfig } from '../../src';
-import { HashicorpProviderConfigSchema } from '../../src/activepieces/shared';
+import { HashicorpProviderConfigSchema } from '../support/activepieces';
 import { provisionAppRole } from '../../src/testing/vault-admin';
 import { startDouble, VaultTarget } from '../support/vault-target';
 import type { VaultDouble } from '../../src/testing/vault-double';

@@ -5,7 +5,7 @@
  * cannot be followed names the active node and the fix. 301/302/303 are not followed.
  */
 import { createHashicorpVaultProvider, HashicorpVaultProvider } from '../../src';
-import { ErrorCode } from '../../src/activepieces/shared';
+import { ErrorCode } from '../support/activepieces';
 import { parseVaultConfig } from '../../src/config/settings';
 import { VaultClient } from '../../src/vault/client';
 import { createNetworkGuard } from '../../src/vault/network-guard';

@@ -5,7 +5,7 @@
  * `tlsSkipVerify` works and logs a warning.
  */
 import { createHashicorpVaultProvider, HashicorpVaultConfig, HashicorpVaultProvider, Logger } from '../../src';
-import { ErrorCode } from '../../src/activepieces/shared';
+import { ErrorCode } from '../support/activepieces';
 import { provisionAppRole } from '../../src/testing/vault-admin';
 import { startDouble, VaultTarget } from '../support/vault-target';
 import type { VaultDouble } from '../../src/testing/vault-double';
