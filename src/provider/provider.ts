@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { SECRET_MANAGER_PROVIDERS_METADATA, SecretManagerProviderId } from '../activepieces/shared';
 import { validationFailed } from '../activepieces/errors';
 import type { HashicorpVaultConfig } from '../config/fields';
@@ -5,13 +6,13 @@ import { parseVaultConfig } from '../config/settings';
 import type { Logger } from '../logger';
 import { silentLogger } from '../logger';
 import { VaultClient, VaultClientOptions } from '../vault/client';
-import { parseSecretPath, SecretPath } from '../vault/kv-path';
+import { parseSecretPath, SecretLocation, SecretPath } from '../vault/kv-path';
 import { DEFAULT_RETRY_POLICY, realRetryClock, RetryPolicy } from '../vault/retry';
 import { VaultSession } from '../vault/session';
 import { Connection, LocatedPath, requestLogger } from './connection';
 import { Locator, secretAddressOf } from './locator';
 import { hashicorpVaultProps, HashicorpVaultProps } from './props';
-import { SecretCache } from './secret-cache';
+import { SecretCache, SecretRead } from './secret-cache';
 import { turnClock } from './turn-clock';
 import { validateConnection, ValidationSummary } from './validate';
 import { valueAsText } from './value-as-text';
@@ -23,6 +24,20 @@ export interface HashicorpVaultProviderOptions {
   now?: () => number;
   /** Whole secrets kept in memory, all connections together (LRU). Default 50,000. */
   maxCacheEntries?: number;
+  /** Estimated heap bytes of all cached secrets together (LRU by size). Default 64 MiB. */
+  maxCacheBytes?: number;
+  /**
+   * Estimated bytes one connection's secrets may hold, so one tenant can neither evict nor starve
+   * the others; a secret larger than this is served but not cached. Default a quarter of `maxCacheBytes`.
+   */
+  maxCacheBytesPerConnection?: number;
+  /** Connections kept logged in at once; the least recently used beyond this are disconnected (token revoked). Default 1,000. */
+  maxConnections?: number;
+  /**
+   * A value read in this last part of its TTL is refreshed in the background, so steady traffic
+   * never waits for Vault when a TTL ends. 0 to 0.5; default 0.1 (the last 10 %); 0 disables.
+   */
+  refreshAheadFraction?: number;
   /** After a value's TTL, how long it may still be served while Vault fails transiently. Default 300; 0 disables. */
   staleIfErrorSeconds?: number;
   /** Retries of one Vault request on no answer, 5xx, 412 and 429. */
@@ -61,6 +76,11 @@ export interface HashicorpVaultProvider {
 }
 
 export const DEFAULT_MAX_CACHE_ENTRIES = 50_000;
+export const DEFAULT_MAX_CACHE_BYTES = 64 * 2 ** 20;
+/** A connection may hold this part of the cache's bytes by default. */
+export const DEFAULT_CONNECTION_SHARE = 1 / 4;
+export const DEFAULT_MAX_CONNECTIONS = 1_000;
+export const DEFAULT_REFRESH_AHEAD_FRACTION = 0.1;
 export const DEFAULT_STALE_IF_ERROR_SECONDS = 300;
 /** Parsed paths kept across connections; a bound against hostile input, far above real use. */
 const MAX_PARSED_PATHS = 10_000;
@@ -72,9 +92,10 @@ export function createHashicorpVaultProvider(options: HashicorpVaultProviderOpti
 class VaultProvider implements HashicorpVaultProvider {
   readonly id = SecretManagerProviderId.HASHICORP as const;
   readonly metadata = hashicorpMetadata();
-  private readonly connections = new Map<string, Connection>();
+  /** Least recently used first; one evicted beyond `maxConnections` is disconnected. */
+  private readonly connections: LRUCache<string, Connection>;
   private readonly cache: SecretCache;
-  private readonly locator = new Locator((c, location) => SecretCache.key(c.connectionId, c.settings.fingerprint, secretAddressOf(location)));
+  private readonly locator = new Locator((c, location) => SecretCache.key(c.connectionId, c.settings.fingerprint, c.epoch, secretAddressOf(location)));
   private readonly logger: Logger;
   private readonly now: () => number;
   private readonly clientOptions: VaultClientOptions;
@@ -83,8 +104,18 @@ class VaultProvider implements HashicorpVaultProvider {
   constructor(options: HashicorpVaultProviderOptions) {
     this.logger = options.logger ?? silentLogger;
     this.now = options.now ?? Date.now;
+    this.connections = new LRUCache<string, Connection>({
+      max: positiveInteger(options.maxConnections ?? DEFAULT_MAX_CONNECTIONS, 'maxConnections'),
+      dispose: (connection, connectionId, reason) => {
+        if (reason === 'evict') void this.retire(connectionId, connection);
+      },
+    });
+    const maxBytes = positiveInteger(options.maxCacheBytes ?? DEFAULT_MAX_CACHE_BYTES, 'maxCacheBytes');
     this.cache = new SecretCache({
-      maxEntries: options.maxCacheEntries ?? DEFAULT_MAX_CACHE_ENTRIES,
+      maxEntries: positiveInteger(options.maxCacheEntries ?? DEFAULT_MAX_CACHE_ENTRIES, 'maxCacheEntries'),
+      maxBytes,
+      maxBytesPerConnection: Math.min(maxBytes, positiveInteger(options.maxCacheBytesPerConnection ?? Math.floor(maxBytes * DEFAULT_CONNECTION_SHARE), 'maxCacheBytesPerConnection')),
+      refreshAheadFraction: fractionOption(options.refreshAheadFraction ?? DEFAULT_REFRESH_AHEAD_FRACTION),
       staleIfErrorMs: 1000 * (options.staleIfErrorSeconds ?? DEFAULT_STALE_IF_ERROR_SECONDS),
       // An injected clock is read as it is (tests move it between two calls of one run).
       now: options.now ?? turnClock(Date.now),
@@ -116,13 +147,12 @@ class VaultProvider implements HashicorpVaultProvider {
   async resolve({ connectionId, config, path }: ResolveInput): Promise<string> {
     const connection = this.connectionFor(connectionId, config);
     const known = connection.located.get(path);
-    const cached = known && this.cachedValue(known, path);
+    const cached = known && this.cachedValue(connection, known, path);
     if (cached !== undefined) return cached;
     const log = connection.requestLogger();
     const parsed = this.parsePath(path);
     const { location, cacheKey } = known ?? (await this.locator.locate(connection, parsed, log));
-    const load = () => this.locator.read(connection, location, parsed, log);
-    const secret = this.cache.peek(cacheKey) ?? (await this.cache.fetch(cacheKey, 1000 * connection.settings.cacheTtlSeconds, load, log));
+    const secret = this.cache.peek(cacheKey) ?? (await this.cache.fetch(cacheKey, this.secretRead(connection, location, parsed, log)));
     return valueAsText(secret.data, location, path);
   }
 
@@ -130,24 +160,23 @@ class VaultProvider implements HashicorpVaultProvider {
     const connection = this.connections.get(connectionId);
     if (!connection?.runsWith(config)) return undefined;
     const known = connection.located.get(path);
-    return known && this.cachedValue(known, path);
+    return known && this.cachedValue(connection, known, path);
   }
 
   invalidate(input: { connectionId?: string } = {}): void {
     if (input.connectionId === undefined) {
+      for (const connection of this.connections.values()) connection.renewEpoch();
       this.cache.clear();
-      for (const connection of this.connections.values()) connection.forgetDiscoveries();
       return;
     }
+    this.connections.peek(input.connectionId)?.renewEpoch();
     this.cache.dropConnection(input.connectionId);
-    this.connections.get(input.connectionId)?.forgetDiscoveries();
   }
 
   async disconnect({ connectionId }: { connectionId: string }): Promise<void> {
-    const connection = this.connections.get(connectionId);
+    const connection = this.connections.peek(connectionId);
     this.connections.delete(connectionId);
-    this.cache.dropConnection(connectionId);
-    await connection?.retire();
+    await this.retire(connectionId, connection);
   }
 
   async close(): Promise<void> {
@@ -164,22 +193,52 @@ class VaultProvider implements HashicorpVaultProvider {
     const ttlBefore = current?.settings.cacheTtlSeconds;
     if (current?.adopt(config, settings)) {
       // Same identity, new tuning: the token stays; values cached under another TTL do not.
-      if (settings.cacheTtlSeconds !== ttlBefore) this.cache.dropConnection(connectionId);
+      if (settings.cacheTtlSeconds !== ttlBefore) {
+        current.renewEpoch();
+        this.cache.dropConnection(connectionId);
+      }
       return current;
     }
     const next = new Connection(connectionId, config, settings, this.clientOptions, this.now, this.logger);
+    // Replaced, not evicted: the old one is retired here, once (the map's dispose only handles evictions).
     this.connections.set(connectionId, next);
-    if (current) {
-      this.cache.dropConnection(connectionId);
-      void current.retire();
-    }
+    if (current) void this.retire(connectionId, current);
     return next;
   }
 
-  /** The warm path: no parsing, no logger, no request id, no promise. */
-  private cachedValue(known: LocatedPath, path: string): string | undefined {
+  /** Forgets a connection's values at once, then revokes its token (best effort). */
+  private async retire(connectionId: string, connection: Connection | undefined): Promise<void> {
+    const retiring = connection?.retire();
+    this.cache.dropConnection(connectionId);
+    await retiring?.catch(() => undefined);
+  }
+
+  /** One read of a secret for the cache: stored only while the connection stays on the same epoch. */
+  private secretRead(connection: Connection, location: SecretLocation, parsed: SecretPath, log: Logger): SecretRead {
+    const epoch = connection.epoch;
+    return {
+      owner: connection.connectionId,
+      ttlMs: 1000 * connection.settings.cacheTtlSeconds,
+      load: () => this.locator.read(connection, location, parsed, log),
+      log,
+      isCurrent: () => connection.isCurrent(epoch),
+    };
+  }
+
+  /** The warm path: no parsing, no logger, no request id, no promise (a refresh-ahead, when due, runs in the background). */
+  private cachedValue(connection: Connection, known: LocatedPath, path: string): string | undefined {
     const hit = this.cache.peek(known.cacheKey);
-    return hit && valueAsText(hit.data, known.location, path);
+    if (!hit) return undefined;
+    if (this.cache.refreshDue(hit)) this.refreshAhead(connection, known, path);
+    return valueAsText(hit.data, known.location, path);
+  }
+
+  private refreshAhead(connection: Connection, known: LocatedPath, path: string): void {
+    try {
+      this.cache.refresh(known.cacheKey, this.secretRead(connection, known.location, this.parsePath(path), connection.requestLogger()));
+    } catch {
+      // The path was parsed when it was located; nothing here can throw for it. Serving goes on regardless.
+    }
   }
 
   private parsePath(path: string): SecretPath {
@@ -191,6 +250,16 @@ class VaultProvider implements HashicorpVaultProvider {
     }
     return parsed;
   }
+}
+
+function positiveInteger(value: number, name: string): number {
+  if (!Number.isInteger(value) || value < 1) throw validationFailed(`The provider option ${name} must be a positive integer.`);
+  return value;
+}
+
+function fractionOption(value: number): number {
+  if (typeof value !== 'number' || !(value >= 0 && value <= 0.5)) throw validationFailed('The provider option refreshAheadFraction must be a number from 0 to 0.5.');
+  return value;
 }
 
 function hashicorpMetadata(): HashicorpMetadata {
