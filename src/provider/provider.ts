@@ -157,7 +157,9 @@ class VaultProvider implements HashicorpVaultProvider {
   }
 
   resolveFromCache({ connectionId, config, path }: ResolveInput): string | undefined {
-    const connection = this.connections.get(connectionId);
+    // peek: no LRU bookkeeping on the warm path; a connection in use is touched by its resolves
+    // and by every refresh-ahead (at least once per TTL), so it does not become the eviction victim.
+    const connection = this.connections.peek(connectionId);
     if (!connection?.runsWith(config)) return undefined;
     const known = connection.located.get(path);
     return known && this.cachedValue(connection, known, path);
@@ -234,6 +236,7 @@ class VaultProvider implements HashicorpVaultProvider {
   }
 
   private refreshAhead(connection: Connection, known: LocatedPath, path: string): void {
+    this.connections.get(connection.connectionId);
     try {
       this.cache.refresh(known.cacheKey, this.secretRead(connection, known.location, this.parsePath(path), connection.requestLogger()));
     } catch {
