@@ -46,7 +46,11 @@ const slowReads = () => target.double.faults.add({ kind: 'delay', delayMs: SLOW_
 
 /** Resolves once the double has received `n` reads of the secret (the read is then in flight). */
 async function readsArrived(n: number): Promise<void> {
-  while (counts.reads('app/cfg') < n) await new Promise((done) => setTimeout(done, 5));
+  const deadline = Date.now() + 5_000;
+  while (counts.reads('app/cfg') < n) {
+    if (Date.now() > deadline) throw new Error(`Vault did not receive ${n} reads`);
+    await new Promise((done) => setTimeout(done, 5));
+  }
 }
 
 /** After the drop, Vault gets the new value; the next resolve must ask Vault and return it. */

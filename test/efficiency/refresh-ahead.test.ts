@@ -50,12 +50,20 @@ async function start(options: { refreshAheadFraction?: number } = {}): Promise<v
 
 /** Waits (real time) until the synchronous cache lookup gives `value`. */
 async function cachedBecomes(value: string): Promise<void> {
-  while (provider.resolveFromCache(input()) !== value) await new Promise((done) => setTimeout(done, 5));
+  const deadline = Date.now() + 5_000;
+  while (provider.resolveFromCache(input()) !== value) {
+    if (Date.now() > deadline) throw new Error(`the cached value did not become ${value}`);
+    await new Promise((done) => setTimeout(done, 5));
+  }
 }
 
 /** Waits (real time) until the double has received `n` reads of the secret. */
 async function readsArrived(n: number): Promise<void> {
-  while (reads() < n) await new Promise((done) => setTimeout(done, 5));
+  const deadline = Date.now() + 5_000;
+  while (reads() < n) {
+    if (Date.now() > deadline) throw new Error(`Vault did not receive ${n} reads`);
+    await new Promise((done) => setTimeout(done, 5));
+  }
 }
 
 const settled = () => new Promise((done) => setTimeout(done, SLOW_MS + 100));

@@ -86,7 +86,8 @@ it('an edit to credentials that may not read the secret is refused, though the o
 it('a read in flight across an edit of the credentials: its value is not served under the new ones', async () => {
   target.double.faults.add({ kind: 'delay', delayMs: 300, times: 1, match: { method: 'GET', path: `/v1/${kvMount}/data/app/cfg` } });
   const inFlight = resolve('c1', config);
-  while (counts.reads('app/cfg') < 1) await new Promise((done) => setTimeout(done, 5));
+  const deadline = Date.now() + 5_000;
+  while (counts.reads('app/cfg') < 1 && Date.now() < deadline) await new Promise((done) => setTimeout(done, 5));
   const edited = resolve('c1', noAccess);
   await inFlight.catch(() => undefined);
   await expect(edited).rejects.toMatchObject({ error: { code: ErrorCode.SECRET_MANAGER_GET_SECRET_FAILED } });
