@@ -29,6 +29,11 @@ export interface ActivepiecesSecretManagerProvider {
   /** The value at `path` (`mount/data/path/key`) under `config`. */
   getSecret: (params: { path: string }, config: HashicorpProviderConfig) => Promise<string>;
   validatePathFormat: (path: string) => Promise<void>;
+  /**
+   * Drops every value this adapter cached, now (tokens and connections stay). Wire the server's
+   * clear-cache call to it so the refresh icon takes effect at once instead of within the window.
+   */
+  invalidate: () => void;
 }
 
 
@@ -47,6 +52,15 @@ export interface ActivepiecesAdapterOptions {
 
 /** Far above the secret-manager connections one server has; a bound against unbounded growth. */
 export const DEFAULT_MAX_ADAPTER_CONNECTIONS = 1000;
+
+/**
+ * The adapter's value cache by default: a coalescing window, not a cache. The server keeps values
+ * for an hour in its own (Redis) cache in front of the adapter; when its refresh icon clears that
+ * cache, the next read reaches the adapter, which must then ask Vault within seconds, not serve
+ * its own hour-old copy. 5 s still makes a burst of misses of one secret cost one Vault read.
+ * `defaults.cacheTtlSeconds` overrides it.
+ */
+export const DEFAULT_ADAPTER_CACHE_TTL_SECONDS = 5;
 
 /**
  * Wraps a provider in the object Activepieces' server keeps in its providers map. The server
@@ -83,7 +97,7 @@ export function toActivepiecesSecretManagerProvider(
     }
     return id;
   };
-  const withDefaults = (config: HashicorpProviderConfig): HashicorpVaultConfig => ({ ...options.defaults, ...config });
+  const withDefaults = (config: HashicorpProviderConfig): HashicorpVaultConfig => ({ cacheTtlSeconds: DEFAULT_ADAPTER_CACHE_TTL_SECONDS, ...options.defaults, ...config });
   const hostError = (err: unknown): unknown => asHostError(err, options.errorClass);
 
   return {
@@ -113,6 +127,9 @@ export function toActivepiecesSecretManagerProvider(
       } catch (err) {
         throw hostError(err);
       }
+    },
+    invalidate: () => {
+      for (const connectionId of opened.keys()) provider.invalidate({ connectionId });
     },
   };
 }

@@ -23,6 +23,10 @@ export interface KnownMounts {
 /** Paths remembered per connection; beyond this the memo restarts (a flow never has this many). */
 export const MAX_LOCATED_PATHS = 10_000;
 
+/** Epochs come from one sequence for the whole process, so no two connections or generations share one. */
+let lastEpoch = 0;
+const nextEpoch = (): number => ++lastEpoch;
+
 /**
  * Everything the provider keeps for one connection id under one identity (see CONFIG_FIELDS):
  * its settings, its Vault client and token session, the mounts it discovered and the paths it
@@ -37,6 +41,12 @@ export class Connection {
   discovering: Promise<void> | undefined;
   /** Paths already located, with their cache keys: the warm path parses nothing. */
   readonly located = new Map<string, LocatedPath>();
+  /**
+   * Part of every cache key of this connection; renewed by invalidate and by a retune. A read that
+   * started under an older epoch can only store its value under a key nobody asks for again.
+   */
+  #epoch = nextEpoch();
+  #retired = false;
   #settings: VaultSettings;
   /** A private copy of the stored config (no dump of the connection shows the Role ID or Secret ID). */
   #config: HashicorpVaultConfig;
@@ -63,6 +73,26 @@ export class Connection {
     return this.#settings;
   }
 
+  get epoch(): number {
+    return this.#epoch;
+  }
+
+  /** Disconnected, evicted or replaced by an edited config. */
+  get retired(): boolean {
+    return this.#retired;
+  }
+
+  /** Whether a read started under `epoch` may still fill the cache. */
+  isCurrent(epoch: number): boolean {
+    return !this.#retired && this.#epoch === epoch;
+  }
+
+  /** New cache keys from now on (old values unreachable at once), and mounts and paths found again. */
+  renewEpoch(): void {
+    this.#epoch = nextEpoch();
+    this.forgetDiscoveries();
+  }
+
   /** Whether `config` holds the values this connection runs with. The warm path: no parsing. */
   runsWith(config: HashicorpVaultConfig): boolean {
     return sameConfigValues(this.#config, config);
@@ -87,8 +117,9 @@ export class Connection {
     this.located.clear();
   }
 
-  /** Revokes the token (best effort) and closes the sockets. */
+  /** Revokes the token (best effort) and closes the sockets. Reads still running can no longer fill the cache. */
   async retire(): Promise<void> {
+    this.#retired = true;
     try {
       await this.session.revoke();
     } finally {

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { HASHICORP_PROVIDER_ID, secretManagersModule, type SecretManagerProviderId, type SecretManagerProviderMetadata } from '../activepieces/shared';
 import { validationFailed } from '../activepieces/errors';
 import type { HashicorpVaultConfig } from '../config/fields';
@@ -12,9 +13,9 @@ import { VaultSession } from '../vault/session';
 import { Connection, LocatedPath, requestLogger } from './connection';
 import { Locator, secretAddressOf } from './locator';
 import { hashicorpVaultProps, HashicorpVaultProps } from './props';
-import { SecretCache } from './secret-cache';
-import { createSharedTier, type SharedTier } from './shared-tier';
 import type { RedisOptions } from '../redis/options';
+import { SecretCache, SecretRead } from './secret-cache';
+import { createSharedTier, type SharedTier } from './shared-tier';
 import { turnClock } from './turn-clock';
 import { validateConnection, ValidationSummary } from './validate';
 import { valueAsText } from './value-as-text';
@@ -26,6 +27,20 @@ export interface HashicorpVaultProviderOptions {
   now?: (() => number) | undefined;
   /** Whole secrets kept in memory, all connections together (LRU). Default 50,000. */
   maxCacheEntries?: number | undefined;
+  /** Estimated heap bytes of all cached secrets together (LRU by size). Default 64 MiB. */
+  maxCacheBytes?: number | undefined;
+  /**
+   * Estimated bytes one connection's secrets may hold, so one tenant can neither evict nor starve
+   * the others; a secret larger than this is served but not cached. Default a quarter of `maxCacheBytes`.
+   */
+  maxCacheBytesPerConnection?: number | undefined;
+  /** Connections kept logged in at once; the least recently used beyond this are disconnected (token revoked). Default 1,000. */
+  maxConnections?: number | undefined;
+  /**
+   * A value read in this last part of its TTL is refreshed in the background, so steady traffic
+   * never waits for Vault when a TTL ends. 0 to 0.5; default 0.1 (the last 10 %); 0 disables.
+   */
+  refreshAheadFraction?: number | undefined;
   /** After a value's TTL, how long it may still be served while Vault fails transiently. Default 300; 0 disables. */
   staleIfErrorSeconds?: number | undefined;
   /** Retries of one Vault request on no answer, 5xx, 412 and 429. */
@@ -76,6 +91,11 @@ export interface HashicorpVaultProvider {
 }
 
 export const DEFAULT_MAX_CACHE_ENTRIES = 50_000;
+export const DEFAULT_MAX_CACHE_BYTES = 64 * 2 ** 20;
+/** A connection may hold this part of the cache's bytes by default. */
+export const DEFAULT_CONNECTION_SHARE = 1 / 4;
+export const DEFAULT_MAX_CONNECTIONS = 1_000;
+export const DEFAULT_REFRESH_AHEAD_FRACTION = 0.1;
 export const DEFAULT_STALE_IF_ERROR_SECONDS = 300;
 /** Parsed paths kept across connections; a bound against hostile input, far above real use. */
 const MAX_PARSED_PATHS = 10_000;
@@ -87,9 +107,10 @@ export function createHashicorpVaultProvider(options: HashicorpVaultProviderOpti
 class VaultProvider implements HashicorpVaultProvider {
   readonly id = HASHICORP_PROVIDER_ID;
   #metadata: HashicorpMetadata | undefined;
-  private readonly connections = new Map<string, Connection>();
+  /** Least recently used first; one evicted beyond `maxConnections` is disconnected. */
+  private readonly connections: LRUCache<string, Connection>;
   private readonly cache: SecretCache;
-  private readonly locator = new Locator((c, location) => SecretCache.key(c.connectionId, c.settings.fingerprint, secretAddressOf(location)));
+  private readonly locator = new Locator((c, location) => SecretCache.key(c.connectionId, c.settings.fingerprint, c.epoch, secretAddressOf(location)));
   private readonly logger: Logger;
   private readonly now: () => number;
   private readonly clientOptions: VaultClientOptions;
@@ -102,8 +123,18 @@ class VaultProvider implements HashicorpVaultProvider {
   constructor(options: HashicorpVaultProviderOptions) {
     this.logger = options.logger ?? silentLogger;
     this.now = options.now ?? Date.now;
+    this.connections = new LRUCache<string, Connection>({
+      max: positiveInteger(options.maxConnections ?? DEFAULT_MAX_CONNECTIONS, 'maxConnections'),
+      dispose: (connection, connectionId, reason) => {
+        if (reason === 'evict') void this.retire(connectionId, connection);
+      },
+    });
+    const maxBytes = positiveInteger(options.maxCacheBytes ?? DEFAULT_MAX_CACHE_BYTES, 'maxCacheBytes');
     this.cache = new SecretCache({
-      maxEntries: options.maxCacheEntries ?? DEFAULT_MAX_CACHE_ENTRIES,
+      maxEntries: positiveInteger(options.maxCacheEntries ?? DEFAULT_MAX_CACHE_ENTRIES, 'maxCacheEntries'),
+      maxBytes,
+      maxBytesPerConnection: Math.min(maxBytes, positiveInteger(options.maxCacheBytesPerConnection ?? Math.floor(maxBytes * DEFAULT_CONNECTION_SHARE), 'maxCacheBytesPerConnection')),
+      refreshAheadFraction: fractionOption(options.refreshAheadFraction ?? DEFAULT_REFRESH_AHEAD_FRACTION),
       staleIfErrorMs: 1000 * (options.staleIfErrorSeconds ?? DEFAULT_STALE_IF_ERROR_SECONDS),
       // An injected clock is read as it is (tests move it between two calls of one run).
       now: options.now ?? turnClock(Date.now),
@@ -167,21 +198,22 @@ class VaultProvider implements HashicorpVaultProvider {
   async resolve({ connectionId, config, path }: ResolveInput): Promise<string> {
     const connection = this.connectionFor(connectionId, config);
     const known = connection.located.get(path);
-    const cached = known && this.cachedValue(known, path);
+    const cached = known && this.cachedValue(connection, known, path);
     if (cached !== undefined) return cached;
     const log = connection.requestLogger();
     const parsed = this.parsePath(path);
     const { location, cacheKey } = known ?? (await this.locator.locate(connection, parsed, log));
-    const load = this.sharedLoad(connection, location, () => this.locator.read(connection, location, parsed, log));
-    const secret = this.cache.peek(cacheKey) ?? (await this.cache.fetch(cacheKey, 1000 * connection.settings.cacheTtlSeconds, load, log));
+    const secret = this.cache.peek(cacheKey) ?? (await this.cache.fetch(cacheKey, this.secretRead(connection, location, parsed, log)));
     return valueAsText(secret.data, location, path);
   }
 
   resolveFromCache({ connectionId, config, path }: ResolveInput): string | undefined {
-    const connection = this.connections.get(connectionId);
+    // peek: no LRU bookkeeping on the warm path; a connection in use is touched by its resolves
+    // and by every refresh-ahead (at least once per TTL), so it does not become the eviction victim.
+    const connection = this.connections.peek(connectionId);
     if (!connection?.runsWith(config)) return undefined;
     const known = connection.located.get(path);
-    return known && this.cachedValue(known, path);
+    return known && this.cachedValue(connection, known, path);
   }
 
   async invalidate(input: { connectionId?: string | undefined } = {}): Promise<InvalidateResult> {
@@ -192,19 +224,18 @@ class VaultProvider implements HashicorpVaultProvider {
   private dropLocally(connectionId: string | undefined): void {
     const input = { connectionId };
     if (input.connectionId === undefined) {
+      for (const connection of this.connections.values()) connection.renewEpoch();
       this.cache.clear();
-      for (const connection of this.connections.values()) connection.forgetDiscoveries();
       return;
     }
+    this.connections.peek(input.connectionId)?.renewEpoch();
     this.cache.dropConnection(input.connectionId);
-    this.connections.get(input.connectionId)?.forgetDiscoveries();
   }
 
   async disconnect({ connectionId }: { connectionId: string }): Promise<void> {
-    const connection = this.connections.get(connectionId);
+    const connection = this.connections.peek(connectionId);
     this.connections.delete(connectionId);
-    this.cache.dropConnection(connectionId);
-    await Promise.all([connection?.retire(), this.invalidateShared(connectionId)]);
+    await Promise.all([this.retire(connectionId, connection), this.invalidateShared(connectionId)]);
   }
 
   async close(): Promise<void> {
@@ -224,25 +255,56 @@ class VaultProvider implements HashicorpVaultProvider {
     if (current?.adopt(config, settings)) {
       // Same identity, new tuning: the token stays; values cached under another TTL do not.
       if (settings.cacheTtlSeconds !== ttlBefore) {
+        current.renewEpoch();
         this.cache.dropConnection(connectionId);
         void this.invalidateShared(connectionId);
       }
       return current;
     }
     const next = new Connection(connectionId, config, settings, this.clientOptions, this.now, this.logger);
+    // Replaced, not evicted: the old one is retired here, once (the map's dispose only handles evictions).
     this.connections.set(connectionId, next);
     if (current) {
-      this.cache.dropConnection(connectionId);
-      void current.retire();
+      void this.retire(connectionId, current);
       void this.invalidateShared(connectionId);
     }
     return next;
   }
 
-  /** The warm path: no parsing, no logger, no request id, no promise. */
-  private cachedValue(known: LocatedPath, path: string): string | undefined {
+  /** Forgets a connection's values at once, then revokes its token (best effort). */
+  private async retire(connectionId: string, connection: Connection | undefined): Promise<void> {
+    const retiring = connection?.retire();
+    this.cache.dropConnection(connectionId);
+    await retiring?.catch(() => undefined);
+  }
+
+  /** One read of a secret for the cache: stored only while the connection stays on the same epoch. */
+  private secretRead(connection: Connection, location: SecretLocation, parsed: SecretPath, log: Logger): SecretRead {
+    const epoch = connection.epoch;
+    return {
+      owner: connection.connectionId,
+      ttlMs: 1000 * connection.settings.cacheTtlSeconds,
+      load: this.sharedLoad(connection, location, () => this.locator.read(connection, location, parsed, log)),
+      log,
+      isCurrent: () => connection.isCurrent(epoch),
+    };
+  }
+
+  /** The warm path: no parsing, no logger, no request id, no promise (a refresh-ahead, when due, runs in the background). */
+  private cachedValue(connection: Connection, known: LocatedPath, path: string): string | undefined {
     const hit = this.cache.peek(known.cacheKey);
-    return hit && valueAsText(hit.data, known.location, path);
+    if (!hit) return undefined;
+    if (this.cache.refreshDue(hit)) this.refreshAhead(connection, known, path);
+    return valueAsText(hit.data, known.location, path);
+  }
+
+  private refreshAhead(connection: Connection, known: LocatedPath, path: string): void {
+    this.connections.get(connection.connectionId);
+    try {
+      this.cache.refresh(known.cacheKey, this.secretRead(connection, known.location, this.parsePath(path), connection.requestLogger()));
+    } catch {
+      // The path was parsed when it was located; nothing here can throw for it. Serving goes on regardless.
+    }
   }
 
   private parsePath(path: string): SecretPath {
@@ -254,6 +316,16 @@ class VaultProvider implements HashicorpVaultProvider {
     }
     return parsed;
   }
+}
+
+function positiveInteger(value: number, name: string): number {
+  if (!Number.isInteger(value) || value < 1) throw validationFailed(`The provider option ${name} must be a positive integer.`);
+  return value;
+}
+
+function fractionOption(value: number): number {
+  if (typeof value !== 'number' || !(value >= 0 && value <= 0.5)) throw validationFailed('The provider option refreshAheadFraction must be a number from 0 to 0.5.');
+  return value;
 }
 
 function hashicorpMetadata(): HashicorpMetadata {
