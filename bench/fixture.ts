@@ -10,6 +10,9 @@ import {
 import { SecretManagerConnectionScope, SecretManagerProviderId } from '../test/support/activepieces';
 import { VaultDouble, VaultDoubleOptions } from '../src/testing/vault-double';
 import { provisionAppRole, VaultAdmin } from '../src/testing/vault-admin';
+
+/** The double listens on loopback, which the provider's network guard refuses unless allowed. */
+const BENCH_LOOPBACK = '127.0.0.1/32';
 import { BaselineSecretManagers } from './baseline-provider';
 
 export const PLATFORM_ID = 'bench-platform';
@@ -54,7 +57,7 @@ export interface Sides {
 }
 
 export function coldSides(vault: BenchVault, options: HashicorpVaultProviderOptions = {}): Sides {
-  const provider = createHashicorpVaultProvider(options);
+  const provider = createHashicorpVaultProvider({ allowedNetworks: [BENCH_LOOPBACK], ...options });
   const connection: SecretManagerConnection = {
     id: CONNECTION_ID, platformId: PLATFORM_ID, providerId: SecretManagerProviderId.HASHICORP, scope: SecretManagerConnectionScope.PLATFORM, config: vault.config,
   };

@@ -35,7 +35,7 @@ class BenchReplica {
   async fresh(): Promise<void> {
     await this.close();
     const { redisUrl, encryptionKey, platformId, connectionId, config } = this.start;
-    this.ours = createHashicorpVaultProvider({ redis: { url: redisUrl, encryptionKey } });
+    this.ours = createHashicorpVaultProvider({ redis: { url: redisUrl, encryptionKey }, allowedNetworks: ['127.0.0.1/32'] });
     this.baseline = new BaselineRedisSecretManagers(platformId, new Map([[connectionId, { id: connectionId, config: { url: config.url, roleId: String(config.roleId), secretId: String(config.secretId) } }]]), redisUrl);
   }
 

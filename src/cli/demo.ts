@@ -23,6 +23,8 @@ import type { CliIo } from './io';
 
 /** The secret-manager connection id the sample piece connection refers to: a fresh id per run, as Activepieces makes them (21-character nanoid). */
 const DEMO_CONNECTION_ID = nanoid();
+/** Where the in-process double listens (the network guard refuses loopback unless allowed). */
+const LOOPBACK = '127.0.0.1/32';
 /** Resolves after the first one, to show they are served from the cache. */
 const WARM_RESOLVES = 5;
 
@@ -66,7 +68,8 @@ async function demoOnDouble(io: CliIo, report: DemoReport): Promise<ExitCodeValu
     const config = { url: double.url, roleId: setup.credentials.roleId, secretId: setup.credentials.secretId };
     const from = double.requests.length;
     const paths = { api_key: `${setup.kvMount}/data/demo/acme-crm/api_key`, subdomain: `${setup.kvMount}/data/demo/acme-crm/subdomain` };
-    const code = await scenario(config, { paths, stored }, io, report, 3);
+    // The double listens on loopback, which the network guard refuses unless allowed: allowed here, for it alone.
+    const code = await scenario(config, { paths, stored }, io, report, 3, [LOOPBACK]);
     // Server-side log: what really reached Vault, the provisioning (root token) left out.
     reportRequests(report, double.requests.slice(from).filter((r) => !r.admin), 'reached the double');
     return code;
@@ -101,9 +104,9 @@ async function demoOnYourVault(line: CommandLine, io: CliIo, report: DemoReport)
 }
 
 /** Validate the connection, resolve a piece connection value holding two references, then again from the cache. */
-async function scenario(config: HashicorpVaultConfig, sample: Sample, io: CliIo, report: DemoReport, step: number): Promise<ExitCodeValue> {
+async function scenario(config: HashicorpVaultConfig, sample: Sample, io: CliIo, report: DemoReport, step: number, allowedNetworks?: string[]): Promise<ExitCodeValue> {
   const logger = progressLogger(io, { timeoutSeconds: parseVaultConfig(config).requestTimeoutSeconds, maxAttempts: DEFAULT_RETRY_POLICY.maxAttempts });
-  const provider = createHashicorpVaultProvider({ logger });
+  const provider = createHashicorpVaultProvider({ logger, allowedNetworks });
   try {
     const summary = await provider.validate({ config });
     report.say(

@@ -91,6 +91,8 @@ export class Connection {
   renewEpoch(): void {
     this.#epoch = nextEpoch();
     this.forgetDiscoveries();
+    // The refresh icon is the admin acting on a failure too.
+    this.session.clearBackoff();
   }
 
   /** Whether `config` holds the values this connection runs with. The warm path: no parsing. */
@@ -108,6 +110,8 @@ export class Connection {
     this.#settings = settings;
     this.client.retune(settings);
     this.session.retune(settings);
+    // An edit is the admin acting on a failure: the next resolve may try logging in again.
+    this.session.clearBackoff();
     return true;
   }
 
@@ -117,11 +121,14 @@ export class Connection {
     this.located.clear();
   }
 
-  /** Revokes the token (best effort) and closes the sockets. Reads still running can no longer fill the cache. */
+  /**
+   * Revokes the token (best effort), aborts requests in flight (never retried, never a new login)
+   * and closes the sockets. Reads still running can no longer fill the cache.
+   */
   async retire(): Promise<void> {
     this.#retired = true;
     try {
-      await this.session.revoke();
+      await this.session.retire();
     } finally {
       this.client.close();
     }

@@ -5,7 +5,9 @@ import type { HashicorpVaultConfig } from '../config/fields';
 import { parseVaultConfig } from '../config/settings';
 import type { Logger } from '../logger';
 import { silentLogger } from '../logger';
+import type { LookupFunction } from 'node:net';
 import { VaultClient, VaultClientOptions } from '../vault/client';
+import { createNetworkGuard } from '../vault/network-guard';
 import type { SecretData } from '../vault/kv';
 import { parseSecretPath, SecretLocation, SecretPath } from '../vault/kv-path';
 import { DEFAULT_RETRY_POLICY, realRetryClock, RetryPolicy } from '../vault/retry';
@@ -51,6 +53,18 @@ export interface HashicorpVaultProviderOptions {
    * replica. Needs the optional peer dependency ioredis 5. Without it nothing Redis is loaded.
    */
   redis?: RedisOptions | undefined;
+  /**
+   * IPs and CIDRs Vault may be reached at although they are not public unicast addresses
+   * (private, loopback, link-local, CGNAT, …), on top of `AP_SSRF_ALLOW_LIST`. By default every
+   * request goes through a network guard like Activepieces' own (`safeHttp`): see docs/security.md.
+   */
+  allowedNetworks?: string[] | undefined;
+  /** Where `AP_SSRF_ALLOW_LIST` is read, once, when the provider is created. Default `process.env`. */
+  environment?: NodeJS.ProcessEnv | undefined;
+  /** The host's own DNS resolver; every answer it gives is still checked by the guard. Default `dns.lookup`. */
+  lookup?: LookupFunction | undefined;
+  /** Largest answer accepted from Vault, in bytes. Default 1 MiB (a KV secret is rarely above a few KiB). */
+  maxBodyBytes?: number | undefined;
 }
 
 /** What `invalidate` did beyond this process. */
@@ -144,6 +158,8 @@ class VaultProvider implements HashicorpVaultProvider {
       retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
       clock: { ...realRetryClock, now: this.now },
       logger: this.logger,
+      guard: createNetworkGuard({ allowedNetworks: options.allowedNetworks, env: options.environment, lookup: options.lookup }),
+      maxBodyBytes: options.maxBodyBytes === undefined ? undefined : positiveInteger(options.maxBodyBytes, 'maxBodyBytes'),
     };
     this.shared = options.redis === undefined ? undefined : this.openSharedTier(options.redis);
   }
@@ -185,6 +201,10 @@ class VaultProvider implements HashicorpVaultProvider {
 
   async validate({ config }: { config: HashicorpVaultConfig }): Promise<ValidationSummary> {
     const settings = parseVaultConfig(config);
+    // Save is the admin acting on a failure: connections with this identity may log in again.
+    for (const connection of this.connections.values()) {
+      if (connection.settings.fingerprint === settings.fingerprint) connection.session.clearBackoff();
+    }
     const client = new VaultClient(settings, this.clientOptions);
     const session = new VaultSession(client, settings, this.now, this.logger);
     try {

@@ -125,7 +125,7 @@ function refusalMessage(address: string, range: string, host: string): string {
   const metadata = address === CLOUD_METADATA ? ' (the cloud metadata service)' : '';
   const to = host === address ? '' : ` to ${host}`;
   return (
-    `Connection${to} refused: ${address} is ${what} address${metadata}. Activepieces refuses non-public addresses for secret managers; ` +
+    `Not connecting${to}: ${address} is ${what} address${metadata}. Activepieces refuses non-public addresses for secret managers; ` +
     `to allow it, add it to AP_SSRF_ALLOW_LIST (comma-separated IPs/CIDRs) or to the provider's allowedNetworks option.`
   );
 }
@@ -155,7 +155,8 @@ export interface NetworkGuard {
 }
 
 export function createNetworkGuard(options: NetworkGuardOptions = {}): NetworkGuard {
-  const resolve = options.lookup ?? (dns.lookup as LookupFunction);
+  // dns.lookup read at each call, not captured: a host (or a test) may replace it later.
+  const resolve: LookupFunction = options.lookup ?? ((host, opts, callback) => (dns.lookup as LookupFunction)(host, opts, callback));
   if (options.disabled) return { lookup: resolve, checkUrl: () => undefined, checkAddress: () => undefined };
   const fromEnv = parseAllowList((options.env ?? process.env).AP_SSRF_ALLOW_LIST);
   const fromOptions = allowListOf(options.allowedNetworks ?? [], 'allowedNetworks');

@@ -121,7 +121,7 @@ describe('NetworkRefusedError', () => {
   it('names the address, its class and the two ways to allow it', () => {
     const refusal = refusalOf(() => createNetworkGuard({ env: NO_ENV }).checkUrl(new URL('https://10.0.0.5:8200/')));
     expect(refusal?.message).toBe(
-      'Connection refused: 10.0.0.5 is a private address. Activepieces refuses non-public addresses for secret managers; ' +
+      'Not connecting: 10.0.0.5 is a private address. Activepieces refuses non-public addresses for secret managers; ' +
         "to allow it, add it to AP_SSRF_ALLOW_LIST (comma-separated IPs/CIDRs) or to the provider's allowedNetworks option.",
     );
     expect(refusal).toMatchObject({ address: '10.0.0.5', range: 'private', code: 'ERR_NETWORK_REFUSED', name: 'NetworkRefusedError' });
@@ -129,7 +129,7 @@ describe('NetworkRefusedError', () => {
 
   it('names the host the address belongs to, and the metadata service', () => {
     expect(new NetworkRefusedError('169.254.169.254', 'linkLocal', 'vault.internal').message).toMatch(
-      /^Connection to vault\.internal refused: 169\.254\.169\.254 is a link-local address \(the cloud metadata service\)\. /,
+      /^Not connecting to vault\.internal: 169\.254\.169\.254 is a link-local address \(the cloud metadata service\)\. /,
     );
   });
 
@@ -263,7 +263,7 @@ describe('the lookup wrapper', () => {
         const { err, address } = await resolveWith(guard, { all });
         expect(isNetworkRefusedError(err)).toBe(true);
         expect(address).toBeUndefined();
-        expect(err?.message).toContain('Connection to vault.example.com refused');
+        expect(err?.message).toContain('Not connecting to vault.example.com');
       }
     }
   });

@@ -38,6 +38,8 @@ export class ReplicaProcess {
     const child = fork(script, [JSON.stringify(start)], {
       execArgv: ['-r', require.resolve('ts-node/register/transpile-only')],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      // The test's environment (with its loopback allowance), not the jest worker's own.
+      env: { ...process.env },
     });
     const replica = new ReplicaProcess(child);
     const ready = new Promise<unknown>((resolve, reject) => replica.pending.set(0, { resolve, reject }));

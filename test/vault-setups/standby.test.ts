@@ -171,7 +171,7 @@ describe('redirect rules (a tiny server plays the standby)', () => {
     const { client, settings } = clientFor(standbyNode.url, { guard });
     try {
       const sent = answeredOr(() => client.send({ method: 'GET', path: 'secret/data/x', namespace: '', token: 'hvs.planted-token' }), settings, connectionFailed);
-      await failureOf(sent, CONNECTION_FAILED, /^Connection refused: 127\.0\.0\.2 is a loopback address\. .*AP_SSRF_ALLOW_LIST/);
+      await failureOf(sent, CONNECTION_FAILED, /^Not connecting: 127\.0\.0\.2 is a loopback address\. .*AP_SSRF_ALLOW_LIST/);
       expect(standbyNode.seen).toHaveLength(1);
       expect(elsewhere.connections()).toBe(0);
     } finally {
