@@ -129,6 +129,7 @@ class VaultProvider implements HashicorpVaultProvider {
   private readonly now: () => number;
   private readonly clientOptions: VaultClientOptions;
   private readonly parsedPaths = new Map<string, SecretPath>();
+  private readonly refreshAheadFraction: number;
   // --- shared tier (Redis, several replicas): undefined unless the `redis` option is given ---
   private readonly shared: SharedTier | undefined;
   /** Shutting down is not an invalidation: the disconnects of close() leave the other replicas' values alone. */
@@ -143,12 +144,13 @@ class VaultProvider implements HashicorpVaultProvider {
         if (reason === 'evict') void this.retire(connectionId, connection);
       },
     });
+    this.refreshAheadFraction = fractionOption(options.refreshAheadFraction ?? DEFAULT_REFRESH_AHEAD_FRACTION);
     const maxBytes = positiveInteger(options.maxCacheBytes ?? DEFAULT_MAX_CACHE_BYTES, 'maxCacheBytes');
     this.cache = new SecretCache({
       maxEntries: positiveInteger(options.maxCacheEntries ?? DEFAULT_MAX_CACHE_ENTRIES, 'maxCacheEntries'),
       maxBytes,
       maxBytesPerConnection: Math.min(maxBytes, positiveInteger(options.maxCacheBytesPerConnection ?? Math.floor(maxBytes * DEFAULT_CONNECTION_SHARE), 'maxCacheBytesPerConnection')),
-      refreshAheadFraction: fractionOption(options.refreshAheadFraction ?? DEFAULT_REFRESH_AHEAD_FRACTION),
+      refreshAheadFraction: this.refreshAheadFraction,
       staleIfErrorMs: 1000 * (options.staleIfErrorSeconds ?? DEFAULT_STALE_IF_ERROR_SECONDS),
       // An injected clock is read as it is (tests move it between two calls of one run).
       now: options.now ?? turnClock(Date.now),
@@ -171,15 +173,26 @@ class VaultProvider implements HashicorpVaultProvider {
     return tier;
   }
 
-  /** The Vault read, behind the shared tier when there is one. */
-  private sharedLoad(connection: Connection, location: SecretLocation, load: () => Promise<SecretData>): () => Promise<SecretData> {
+  /**
+   * The read behind the shared tier, when there is one: Redis first, then one Vault read across
+   * the cluster. A value another replica read keeps its age, so it lives out the TTL it started
+   * with; a refresh-ahead does not take a value as old as the one it refreshes.
+   */
+  private behindSharedTier(read: SecretRead, connection: Connection, location: SecretLocation, refreshing: boolean): SecretRead {
     const tier = this.shared;
-    if (!tier) return load;
+    if (!tier) return read;
     const { connectionId, settings } = connection;
-    return () => tier.read({
-      connectionId, fingerprint: settings.fingerprint, secretAddress: secretAddressOf(location),
-      ttlMs: 1000 * settings.cacheTtlSeconds, maxWaitMs: 1000 * settings.requestTimeoutSeconds, load,
-    });
+    const maxAgeMs = refreshing ? read.ttlMs - Math.floor(read.ttlMs * this.refreshAheadFraction) : read.ttlMs;
+    let ageMs = 0;
+    const load = async (): Promise<SecretData> => {
+      const shared = await tier.read({
+        connectionId, fingerprint: settings.fingerprint, secretAddress: secretAddressOf(location),
+        ttlMs: read.ttlMs, maxAgeMs, maxWaitMs: 1000 * settings.requestTimeoutSeconds, load: read.load,
+      });
+      ageMs = shared.ageMs;
+      return shared.data;
+    };
+    return { ...read, load, ageMs: () => ageMs };
   }
 
   /** Tells the other replicas (when there is a shared tier). */
@@ -299,15 +312,16 @@ class VaultProvider implements HashicorpVaultProvider {
   }
 
   /** One read of a secret for the cache: stored only while the connection stays on the same epoch. */
-  private secretRead(connection: Connection, location: SecretLocation, parsed: SecretPath, log: Logger): SecretRead {
+  private secretRead(connection: Connection, location: SecretLocation, parsed: SecretPath, log: Logger, refreshing = false): SecretRead {
     const epoch = connection.epoch;
-    return {
+    const read: SecretRead = {
       owner: connection.connectionId,
       ttlMs: 1000 * connection.settings.cacheTtlSeconds,
-      load: this.sharedLoad(connection, location, () => this.locator.read(connection, location, parsed, log)),
+      load: () => this.locator.read(connection, location, parsed, log),
       log,
       isCurrent: () => connection.isCurrent(epoch),
     };
+    return this.behindSharedTier(read, connection, location, refreshing);
   }
 
   /** The warm path: no parsing, no logger, no request id, no promise (a refresh-ahead, when due, runs in the background). */
@@ -321,7 +335,7 @@ class VaultProvider implements HashicorpVaultProvider {
   private refreshAhead(connection: Connection, known: LocatedPath, path: string): void {
     this.connections.get(connection.connectionId);
     try {
-      this.cache.refresh(known.cacheKey, this.secretRead(connection, known.location, this.parsePath(path), connection.requestLogger()));
+      this.cache.refresh(known.cacheKey, this.secretRead(connection, known.location, this.parsePath(path), connection.requestLogger(), true));
     } catch {
       // The path was parsed when it was located; nothing here can throw for it. Serving goes on regardless.
     }

@@ -27,6 +27,8 @@ export interface SecretRead {
   owner: string;
   ttlMs: number;
   load: () => Promise<SecretData>;
+  /** How old the value `load` gave is (read by another replica and shared); 0 when just read from Vault. */
+  ageMs?: () => number;
   log: Logger;
   isCurrent: () => boolean;
 }
@@ -170,14 +172,16 @@ export class SecretCache {
     const now = this.options.now();
     const size = ENTRY_OVERHEAD_BYTES + estimateSize(data, this.options.maxBytesPerConnection);
     const { ttlMs } = read;
-    const entry: CachedSecret = { data, fetchedAt: now, ttlMs, freshUntil: now + ttlMs, refreshFrom: now + ttlMs - Math.floor(ttlMs * this.options.refreshAheadFraction), owner: read.owner, size };
+    // A value another replica read earlier lives out the TTL it started then, not a new one.
+    const fetchedAt = now - Math.min(ttlMs, read.ageMs?.() ?? 0);
+    const entry: CachedSecret = { data, fetchedAt, ttlMs, freshUntil: fetchedAt + ttlMs, refreshFrom: fetchedAt + ttlMs - Math.floor(ttlMs * this.options.refreshAheadFraction), owner: read.owner, size };
     if (!read.isCurrent()) {
       // Read for a connection invalidated meanwhile: its waiters get it, the cache does not keep it.
       fetchOptions.ttl = 1;
       return entry;
     }
     // lru-cache reads ttl 0 as "never expires"; dead = past TTL and stale window.
-    fetchOptions.ttl = Math.max(1, ttlMs + this.options.staleIfErrorMs);
+    fetchOptions.ttl = Math.max(1, fetchedAt + ttlMs + this.options.staleIfErrorMs - now);
     for (const older of this.shares.over(read.owner, key, size)) {
       if (!this.lru.delete(older)) this.shares.removed(read.owner, older);
     }

@@ -16,8 +16,20 @@ export interface SharedRead {
   readonly ttlMs: number;
   /** How long this replica may wait for another one's read before reading Vault itself (the request timeout). */
   readonly maxWaitMs: number;
+  /**
+   * A value in Redis older than this is not taken (the Vault read happens instead): the TTL for
+   * an L1 miss; for a refresh-ahead, the part of the TTL before the refresh window, so the value
+   * refreshed is new and not the one that is being refreshed.
+   */
+  readonly maxAgeMs: number;
   /** The Vault read. */
   readonly load: () => Promise<SecretData>;
+}
+
+/** A secret from the shared tier, with how long ago it was read from Vault (by whichever replica). */
+export interface SharedSecret {
+  readonly data: SecretData;
+  readonly ageMs: number;
 }
 
 /**
@@ -26,7 +38,7 @@ export interface SharedRead {
  */
 export interface SharedTier {
   /** The secret from Redis, else read once across the cluster and stored there. Redis failing: `load()` alone. */
-  read(request: SharedRead): Promise<SecretData>;
+  read(request: SharedRead): Promise<SharedSecret>;
   /**
    * Orphans the scope's entries in Redis and tells the other replicas to drop theirs.
    * `reached: false` (and one warning) when Redis did not take both steps.
@@ -48,6 +60,12 @@ const POLL_MS = 10;
 const LOCK_MARGIN_MS = 1000;
 const SEP = '\u0000';
 
+/** What is sealed into Redis: the secret and when it was read from Vault (wall clock, ms). */
+interface StoredPayload {
+  readonly readAt: number;
+  readonly data: SecretData;
+}
+
 /** Opens the Redis link (ioredis is loaded here, not before); throws validationFailed on bad options. */
 export function createSharedTier(options: RedisOptions, logger: Logger): SharedTier {
   return new RedisSharedTier(openRedisLayer(options, logger), withFields(logger, { component: 'redis' }));
@@ -61,23 +79,25 @@ class RedisSharedTier implements SharedTier {
     private readonly log: Logger,
   ) {}
 
-  async read(request: SharedRead): Promise<SecretData> {
-    if (request.ttlMs <= 0) return request.load();
+  async read(request: SharedRead): Promise<SharedSecret> {
+    const fromVault = async (): Promise<SharedSecret> => ({ data: await request.load(), ageMs: 0 });
+    if (request.ttlMs <= 0) return fromVault();
     await this.redis.link.whenStarted();
     const secretId = [request.fingerprint, request.secretAddress].join(SEP);
     // The slot is read once, before Vault: a value read while someone invalidates lands under the old name.
     const slot = await this.redis.cache.slotFor(request.connectionId, secretId);
-    if (slot === undefined) return request.load();
-    const stored = await this.lookUp(slot);
+    if (slot === undefined) return fromVault();
+    const stored = await this.lookUp(slot, request.maxAgeMs);
     if (stored !== undefined) return stored;
-    const readShared = async (): Promise<SecretData | undefined> => {
+    const readShared = async (): Promise<SharedSecret | undefined> => {
       const current = await this.redis.cache.slotFor(request.connectionId, secretId);
-      return current === undefined ? undefined : this.lookUp(current);
+      return current === undefined ? undefined : this.lookUp(current, request.maxAgeMs);
     };
-    const loadAndStore = async (): Promise<SecretData> => {
+    const loadAndStore = async (): Promise<SharedSecret> => {
       const data = await request.load();
-      await this.redis.cache.set(slot, JSON.stringify(data), request.ttlMs);
-      return data;
+      const payload: StoredPayload = { readAt: Date.now(), data };
+      await this.redis.cache.set(slot, JSON.stringify(payload), request.ttlMs);
+      return { data, ageMs: 0 };
     };
     const lockKey = this.redis.lock.keyFor(request.connectionId, secretId);
     return singleFlight(this.redis.lock, lockKey, readShared, loadAndStore, {
@@ -115,15 +135,20 @@ class RedisSharedTier implements SharedTier {
     await this.redis.close();
   }
 
-  /** The stored secret; undefined on a miss, a Redis failure, or anything that is not a secret we stored. */
-  private async lookUp(slot: SharedCacheKey): Promise<SecretData | undefined> {
+  /** The stored secret and its age; undefined on a miss, a Redis failure, a value too old, or anything that is not a secret we stored. */
+  private async lookUp(slot: SharedCacheKey, maxAgeMs: number): Promise<SharedSecret | undefined> {
     const raw = await this.redis.cache.get(slot);
     if (raw === undefined) return undefined;
+    let payload: Partial<StoredPayload>;
     try {
-      const parsed: unknown = JSON.parse(raw.toString('utf8'));
-      return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as SecretData) : undefined;
+      payload = JSON.parse(raw.toString('utf8')) as Partial<StoredPayload>;
     } catch {
       return undefined;
     }
+    const { data, readAt } = payload ?? {};
+    if (typeof data !== 'object' || data === null || Array.isArray(data) || typeof readAt !== 'number') return undefined;
+    // Replicas' clocks may differ a little: a value "from the future" counts as just read.
+    const ageMs = Math.max(0, Date.now() - readAt);
+    return ageMs < maxAgeMs ? { data, ageMs } : undefined;
   }
 }
