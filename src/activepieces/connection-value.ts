@@ -1,5 +1,5 @@
 import type { AppConnectionType, AppConnectionValue } from '@activepieces/shared/src/lib/automation/app-connection/app-connection';
-import { validationFailed } from './errors';
+import { asHostError, validationFailed } from './errors';
 import type { ResolveContext } from './resolve-references';
 import { resolveSecretReferences } from './resolve-references';
 
@@ -33,7 +33,12 @@ export const REFERENCE_FIELDS: Readonly<Record<`${AppConnectionType}`, readonly 
  * `'keep-reference'`) and errors naming the field are the same.
  */
 export async function resolveConnectionValue<V extends AppConnectionValue>(value: V, context: ResolveContext): Promise<V> {
-  const fields = referenceFieldsOf(value);
+  let fields: readonly string[];
+  try {
+    fields = referenceFieldsOf(value);
+  } catch (err) {
+    throw asHostError(err, context.errorClass);
+  }
   const present: Record<string, unknown> = {};
   for (const field of fields) {
     if (Object.prototype.hasOwnProperty.call(value, field)) present[field] = (value as Record<string, unknown>)[field];

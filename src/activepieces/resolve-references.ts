@@ -1,6 +1,6 @@
 import { ActivepiecesError, type SecretManagerConnectionScope } from './shared';
 import { checkScope } from './scope';
-import { getSecretFailed, humanMessage, isActivepiecesError, validationFailed } from './errors';
+import { asHostError, getSecretFailed, humanMessage, isActivepiecesError, validationFailed } from './errors';
 import type { ActivepiecesErrorClass } from './errors';
 import type { Logger } from '../logger';
 import { silentLogger } from '../logger';
@@ -76,6 +76,14 @@ const unusable = (failure: unknown): ConnectionLookup => ({ connection: undefine
  * holds in its cache is filled synchronously, so a warm call costs no promise per reference.
  */
 export async function resolveSecretReferences<T>(value: T, context: ResolveContext): Promise<T> {
+  try {
+    return await resolveAll(value, context);
+  } catch (err) {
+    throw asHostError(err, context.errorClass);
+  }
+}
+
+async function resolveAll<T>(value: T, context: ResolveContext): Promise<T> {
   const walk = newWalk(context.walkArrays ?? true);
   const holes = walk.holes;
   const root: Record<string, unknown> = {};

@@ -3,7 +3,10 @@
  * depth are refused clearly, foreign errors with odd params never crash the call or leave an
  * unobserved rejection. A provider stand-in answers every path with a fixed text.
  */
-import { formatSecretReference, resolveSecretReferences, ResolveContext, SecretManagerConnection, SecretResolvingProvider } from '../../src';
+import { AppConnectionType } from '@activepieces/shared/src/lib/automation/app-connection/app-connection';
+import {
+  formatSecretReference, resolveConnectionValue, resolveSecretReferences, ResolveContext, SecretManagerConnection, SecretResolvingProvider,
+} from '../../src';
 import { ActivepiecesError, ErrorCode, SecretManagerConnectionScope, SecretManagerProviderId } from '../support/activepieces';
 
 const provider: SecretResolvingProvider & { calls: number } = {
@@ -105,5 +108,32 @@ describe('foreign errors from getConnection', () => {
     await expect(resolveSecretReferences({ f: ref() }, context({ getConnection }))).rejects.toMatchObject({
       error: { code: ErrorCode.ENTITY_NOT_FOUND, params: { message: expect.stringMatching(/^f: /) } },
     });
+  });
+});
+
+describe('errorClass (a host with its own copy of ActivepiecesError)', () => {
+  class HostActivepiecesError extends Error {
+    constructor(readonly error: ActivepiecesError['error'], message?: string) {
+      super(message ?? error.code);
+    }
+  }
+
+  it('resolveSecretReferences rethrows failures as the host class, code and message kept', async () => {
+    const err = await resolveSecretReferences({ f: ref('gone') }, context({ getConnection: () => null, errorClass: HostActivepiecesError })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HostActivepiecesError);
+    expect(err).toMatchObject({ error: { code: ErrorCode.SECRET_MANAGER_GET_SECRET_FAILED }, message: expect.stringMatching(/^f: Secret manager connection "gone" does not exist/) });
+  });
+
+  it('resolveConnectionValue too, for a malformed value and for a failing reference', async () => {
+    const bad = await resolveConnectionValue({} as never, context({ errorClass: HostActivepiecesError })).catch((e: unknown) => e);
+    expect(bad).toBeInstanceOf(HostActivepiecesError);
+    expect(bad).toMatchObject({ error: { code: ErrorCode.VALIDATION } });
+    const value = { type: AppConnectionType.SECRET_TEXT, secret_text: ref('gone') } as const;
+    const failing = await resolveConnectionValue(value, context({ getConnection: () => null, errorClass: HostActivepiecesError })).catch((e: unknown) => e);
+    expect(failing).toBeInstanceOf(HostActivepiecesError);
+  });
+
+  it('without errorClass the package\'s own ActivepiecesError', async () => {
+    await expect(resolveSecretReferences({ f: ref('gone') }, context({ getConnection: () => null }))).rejects.toBeInstanceOf(ActivepiecesError);
   });
 });
