@@ -125,6 +125,8 @@ export class BaselineHashicorpProvider {
 class BaselineValueCache {
   private readonly entries = new Map<string, { value: string; expiresAt: number }>();
 
+  constructor(private readonly ttlMs: number = ONE_HOUR_MS) {}
+
   get(key: string): string | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
@@ -136,7 +138,7 @@ class BaselineValueCache {
   }
 
   set(key: string, value: string): void {
-    this.entries.set(key, { value, expiresAt: Date.now() + ONE_HOUR_MS });
+    this.entries.set(key, { value, expiresAt: Date.now() + this.ttlMs });
   }
 }
 
@@ -144,12 +146,16 @@ class BaselineValueCache {
 export class BaselineSecretManagers {
   private readonly http = new BaselineHttp();
   private readonly provider = new BaselineHashicorpProvider(this.http);
-  private readonly cache = new BaselineValueCache();
+  private readonly cache: BaselineValueCache;
 
+  /** `cacheTtlMs`: 1 hour as upstream; the TTL-boundary scenario sets a short one on both sides. */
   constructor(
     private readonly platformId: string,
     private readonly connections: ReadonlyMap<string, BaselineConnection>,
-  ) {}
+    cacheTtlMs?: number,
+  ) {
+    this.cache = new BaselineValueCache(cacheTtlMs);
+  }
 
   async getSecret({ connectionId, path }: { connectionId: string; path: string }): Promise<string> {
     const connection = this.connections.get(connectionId);

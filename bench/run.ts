@@ -5,7 +5,10 @@
  */
 import os from 'node:os';
 import { startBenchVault } from './fixture';
+import { replicaScenarios } from './replicas';
 import { jsonLine, table } from './report';
+import { startupRows } from './startup';
+import { ttlBoundary } from './ttl-boundary';
 import {
   burstOnLoadedVault, coldConnectionValue, concurrentColdResolves, FIVE_SECRETS, heapWithManySecrets, Row, warmResolve,
 } from './scenarios';
@@ -31,6 +34,9 @@ async function main(): Promise<void> {
   }
   rows.push(...(await timed('4 burst on a loaded Vault', burstOnLoadedVault)));
   rows.push(await timed('5 heap with 100,000 secrets', heapWithManySecrets));
+  rows.push(...(await timed('6-7 replicas over Redis', replicaScenarios)));
+  rows.push(...(await timed('8 TTL boundary', ttlBoundary)));
+  rows.push(...(await timed('9 start-up', async () => startupRows())));
 
   console.log(table(rows));
   console.log(jsonLine(rows, { bench: 'hashicorp-vault-provider', node: process.version, cpus: os.cpus().length, seconds: Math.round((Date.now() - started) / 1000) }));
