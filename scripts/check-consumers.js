@@ -108,7 +108,21 @@ function main() {
     if (install(mainDir, tarball, {})) {
       result.main = checkTree('main', mainDir, { withProps: false });
       compileAndRun('main', mainDir, [['cjs', 'out/cjs/app.js'], ['nodenext', 'out/nodenext/app.js'], ['bundler'], ['esm', 'out/esm/app.mjs']], { EXPECT_PROPS: '0' });
-      run('main: ap-vault --help', path.join(mainDir, 'node_modules', '.bin', 'ap-vault'), ['--help'], { cwd: mainDir });
+      const apVault = path.join(mainDir, 'node_modules', '.bin', 'ap-vault');
+      // The installed CLI, with no Vault and no VAULT_* set: the demo runs on the shipped double.
+      const noVault = Object.fromEntries(Object.keys(process.env).filter((k) => k.startsWith('VAULT_') || k === 'AP_SSRF_ALLOW_LIST').map((k) => [k, '']));
+      run('main: ap-vault --help', apVault, ['--help'], { cwd: mainDir });
+      const version = run('main: ap-vault --version', apVault, ['--version'], { cwd: mainDir });
+      if (version.status === 0 && version.stdout.trim() !== PKG.version) problems.push(`ap-vault --version printed "${version.stdout.trim()}", not ${PKG.version}`);
+      run('main: ap-vault demo', apVault, ['demo'], { cwd: mainDir, env: noVault });
+      const json = run('main: ap-vault demo --json', apVault, ['demo', '--json'], { cwd: mainDir, env: noVault });
+      if (json.status === 0) {
+        try {
+          if (JSON.parse(json.stdout).ok !== true) problems.push('ap-vault demo --json: "ok" is not true');
+        } catch {
+          problems.push('ap-vault demo --json: stdout is not one JSON document');
+        }
+      }
     }
     const propsDir = path.join(tmp, 'props');
     const peers = {

@@ -6,10 +6,13 @@
 import { createHashicorpVaultProvider, HashicorpVaultConfig, HashicorpVaultProvider, resolveSecretReferences } from '../../src';
 import { ErrorCode, SecretManagerConnectionScope, SecretManagerProviderId } from '../support/activepieces';
 import { provisionAppRole, uniqueName } from '../../src/testing/vault-admin';
+import type { VaultFlavour } from '../../src/testing/vault-double';
 import { realVaultConfigured, startContractTarget, startDouble, VaultTarget } from '../support/vault-target';
 import { connectionConfig } from '../support/fixtures';
 
-const targets: Array<[string, () => Promise<VaultTarget>]> = [['Vault double', () => startDouble()]];
+/** The double in each deployment flavour it imitates (src/testing/vault-double/flavours.ts), then a real Vault if configured. */
+const FLAVOURS: VaultFlavour[] = ['vault', 'vault-1.16', 'openbao', 'enterprise', 'community'];
+const targets: Array<[string, () => Promise<VaultTarget>]> = FLAVOURS.map((flavour) => [`the Vault double (${flavour})`, () => startDouble({ flavour })]);
 if (realVaultConfigured()) targets.push(['real Vault (VAULT_ADDR)', startContractTarget]);
 else console.info('contract suite: VAULT_ADDR and VAULT_TOKEN not set; the real-Vault run is skipped (the double run goes on).');
 

@@ -13,6 +13,7 @@ import { FaultRule, unusedLocalUrl, VaultDouble } from '../../src/testing/vault-
 import { CapturingLogger } from '../support/capturing-logger';
 import { provisionAppRole, RoleOptions } from '../../src/testing/vault-admin';
 import { startDouble, VaultTarget } from '../support/vault-target';
+import type { VaultFlavour } from '../../src/testing/vault-double';
 
 /** What the secret holds before the stale op's change, and after it. */
 const OLD = 'value-before-the-fault';
@@ -230,18 +231,7 @@ const rows: Row[] = [
   },
 ];
 
-beforeAll(async () => {
-  target = await startDouble();
-});
-afterAll(async () => target.stop());
-
 let provider: HashicorpVaultProvider | undefined;
-afterEach(async () => {
-  target.double.faults.clear();
-  target.double.unseal();
-  await provider?.close();
-  provider = undefined;
-});
 
 async function fixture(role?: RoleOptions): Promise<Fixture> {
   const setup = await provisionAppRole(target.admin, { role });
@@ -263,7 +253,21 @@ function attemptsAt(fx: Fixture): Required<Attempts> {
 
 const cells = rows.flatMap((row) => (Object.entries(row.cells) as Array<[Op, Expected]>).map(([op, expected]) => [row.fault, op, row, expected] as const));
 
-describe('fault matrix', () => {
+/** Every deployment flavour the double imitates (src/testing/vault-double/flavours.ts) meets the same faults. */
+const FLAVOURS: VaultFlavour[] = ['vault', 'vault-1.16', 'openbao', 'enterprise', 'community'];
+
+describe.each(FLAVOURS)('fault matrix on the double (%s)', (flavour) => {
+  beforeAll(async () => {
+    target = await startDouble({ flavour });
+  });
+  afterAll(async () => target.stop());
+  afterEach(async () => {
+    target.double.faults.clear();
+    target.double.unseal();
+    await provider?.close();
+    provider = undefined;
+  });
+
   it.each(cells)('%s × %s', async (_fault, op, row, expected) => {
     const fx = await fixture(row.role);
     const logger = new CapturingLogger();
@@ -298,49 +302,62 @@ describe('fault matrix', () => {
   });
 });
 
-describe('Vault down (connection refused at the TCP level)', () => {
-  // Nothing listens, so the double cannot count: the attempts are the retries logged plus one.
-  const attemptsLogged = (logger: CapturingLogger) => logger.find(/retrying request/).length + 1;
-
-  it.each(['validate', 'resolve'] as const)('%s fails with "connection refused" after 3 attempts', async (op) => {
-    const logger = new CapturingLogger();
-    provider = createHashicorpVaultProvider({ logger, retry: FAST_RETRY });
-    const config = { url: await unusedLocalUrl(), roleId: 'r', secretId: 's' };
-    const run = op === 'validate' ? provider.validate({ config }) : provider.resolve({ connectionId: 'c1', config, path: 'kv/data/a/b' });
-    await expect(run).rejects.toMatchObject({ error: { code: CONNECTION_FAILED, params: { message: expect.stringMatching(/Cannot reach Vault .*connection refused/) } } });
-    expect(attemptsLogged(logger)).toBe(3);
+describe('on the default double', () => {
+  beforeAll(async () => {
+    target = await startDouble();
+  });
+  afterAll(async () => target.stop());
+  afterEach(async () => {
+    target.double.faults.clear();
+    target.double.unseal();
+    await provider?.close();
+    provider = undefined;
   });
 
-  it('resolve serves the stale value when Vault went away after the read', async () => {
-    const own = await startDouble();
-    try {
-      const setup = await provisionAppRole(own.admin);
-      await own.admin.putKv2(setup.kvMount, 'app/cfg', { key: OLD });
-      const config = { url: own.url, roleId: setup.credentials.roleId, secretId: setup.credentials.secretId, appRoleMount: setup.approleMount, cacheTtlSeconds: 0 };
+  describe('Vault down (connection refused at the TCP level)', () => {
+    // Nothing listens, so the double cannot count: the attempts are the retries logged plus one.
+    const attemptsLogged = (logger: CapturingLogger) => logger.find(/retrying request/).length + 1;
+
+    it.each(['validate', 'resolve'] as const)('%s fails with "connection refused" after 3 attempts', async (op) => {
       const logger = new CapturingLogger();
       provider = createHashicorpVaultProvider({ logger, retry: FAST_RETRY });
-      const path = `${setup.kvMount}/data/app/cfg/key`;
-      await expect(provider.resolve({ connectionId: 'c1', config, path })).resolves.toBe(OLD);
-      await own.stop();
-      await new Promise((r) => setTimeout(r, 5));
-      logger.clear();
-      await expect(provider.resolve({ connectionId: 'c1', config, path })).resolves.toBe(OLD);
+      const config = { url: await unusedLocalUrl(), roleId: 'r', secretId: 's' };
+      const run = op === 'validate' ? provider.validate({ config }) : provider.resolve({ connectionId: 'c1', config, path: 'kv/data/a/b' });
+      await expect(run).rejects.toMatchObject({ error: { code: CONNECTION_FAILED, params: { message: expect.stringMatching(/Cannot reach Vault .*connection refused/) } } });
       expect(attemptsLogged(logger)).toBe(3);
-      expect(logger.find(/stale-if-error/, 'warn')).toHaveLength(1);
-    } finally {
-      await own.stop();
-    }
-  });
-});
+    });
 
-describe('best-effort token revocation', () => {
-  it.each(['disconnect', 'close'] as const)('%s tries revoke-self once against a failing Vault, and returns', async (op) => {
-    const fx = await fixture();
-    provider = createHashicorpVaultProvider({ retry: FAST_RETRY });
-    await expect(provider.resolve({ connectionId: 'c1', config: fx.config, path: fx.path })).resolves.toBe(OLD);
-    target.double.faults.add({ kind: 'status', status: 503, match: { path: '/v1/auth/token/revoke-self' } });
-    target.double.clearRequests();
-    await (op === 'disconnect' ? provider.disconnect({ connectionId: 'c1' }) : provider.close());
-    expect(target.double.count({ method: 'POST', path: '/v1/auth/token/revoke-self' })).toBe(1);
+    it('resolve serves the stale value when Vault went away after the read', async () => {
+      const own = await startDouble();
+      try {
+        const setup = await provisionAppRole(own.admin);
+        await own.admin.putKv2(setup.kvMount, 'app/cfg', { key: OLD });
+        const config = { url: own.url, roleId: setup.credentials.roleId, secretId: setup.credentials.secretId, appRoleMount: setup.approleMount, cacheTtlSeconds: 0 };
+        const logger = new CapturingLogger();
+        provider = createHashicorpVaultProvider({ logger, retry: FAST_RETRY });
+        const path = `${setup.kvMount}/data/app/cfg/key`;
+        await expect(provider.resolve({ connectionId: 'c1', config, path })).resolves.toBe(OLD);
+        await own.stop();
+        await new Promise((r) => setTimeout(r, 5));
+        logger.clear();
+        await expect(provider.resolve({ connectionId: 'c1', config, path })).resolves.toBe(OLD);
+        expect(attemptsLogged(logger)).toBe(3);
+        expect(logger.find(/stale-if-error/, 'warn')).toHaveLength(1);
+      } finally {
+        await own.stop();
+      }
+    });
+  });
+
+  describe('best-effort token revocation', () => {
+    it.each(['disconnect', 'close'] as const)('%s tries revoke-self once against a failing Vault, and returns', async (op) => {
+      const fx = await fixture();
+      provider = createHashicorpVaultProvider({ retry: FAST_RETRY });
+      await expect(provider.resolve({ connectionId: 'c1', config: fx.config, path: fx.path })).resolves.toBe(OLD);
+      target.double.faults.add({ kind: 'status', status: 503, match: { path: '/v1/auth/token/revoke-self' } });
+      target.double.clearRequests();
+      await (op === 'disconnect' ? provider.disconnect({ connectionId: 'c1' }) : provider.close());
+      expect(target.double.count({ method: 'POST', path: '/v1/auth/token/revoke-self' })).toBe(1);
+    });
   });
 });

@@ -12,7 +12,8 @@ import type { ActivepiecesError as SharedActivepiecesError } from '@activepieces
 const { ActivepiecesError } = createRequire(import.meta.url)('@activepieces/shared') as { ActivepiecesError: typeof SharedActivepiecesError };
 
 const double = await VaultDouble.start();
-const provider = createHashicorpVaultProvider();
+// The double listens on loopback, which the network guard refuses unless allowed.
+const provider = createHashicorpVaultProvider({ allowedNetworks: ['127.0.0.1/32'] });
 try {
   const admin = new VaultAdmin(double.url, double.rootToken);
   const setup = await provisionAppRole(admin);

@@ -32,7 +32,8 @@ function fail(message: string): never {
 
 async function main(): Promise<void> {
   const double = await VaultDouble.start();
-  const provider = createHashicorpVaultProvider();
+  // The double listens on loopback, which the network guard refuses unless allowed.
+  const provider = createHashicorpVaultProvider({ allowedNetworks: ['127.0.0.1/32'] });
   try {
     const admin = new VaultAdmin(double.url, double.rootToken, { ca: double.caCertificatePem });
     const setup = await provisionAppRole(admin, { approleMount: 'approle' });
