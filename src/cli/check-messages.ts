@@ -1,5 +1,5 @@
 import type { VaultSettings } from '../config/settings';
-import type { NodeState } from './node-state';
+import type { NodeState } from '../vault/health';
 
 /** What `ap-vault check` says about the node and the edition it found; the fixes are the admin's. */
 

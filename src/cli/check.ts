@@ -19,7 +19,8 @@ import { exitCodeForError, isAddressRefusal } from './exit-codes';
 import { ExitCode, ExitCodeValue } from './exit-codes';
 import { addressRefusedMessage, namespaceIgnoredMessage, nodeNotServingMessage, servingNodeDetail } from './check-messages';
 import type { CliNetworks } from './networks';
-import { editionOf, HEALTH_PATH, HealthBody, NodeState, nodeStateOf } from './node-state';
+import { editionOf } from '../vault/edition';
+import { HEALTH_PATH, HealthBody, NodeState, nodeStateOf } from '../vault/health';
 import { duration, masked } from './output';
 import { cliWording } from './wording';
 
