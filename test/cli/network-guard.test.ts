@@ -26,6 +26,20 @@ async function run(argv: string[], env: Record<string, string | undefined> = NO_
   return { code, out: io.out, stdout: io.stdoutText(), stderr: io.stderrText() };
 }
 
+/**
+ * Runs `fn` with the jest setup's allow list out of process.env, so a part of a command that read
+ * process.env instead of io.env (e.g. a provider created without `environment`) is refused.
+ */
+async function withoutProcessAllowList<T>(fn: () => Promise<T>): Promise<T> {
+  const saved = process.env.AP_SSRF_ALLOW_LIST;
+  delete process.env.AP_SSRF_ALLOW_LIST;
+  try {
+    return await fn();
+  } finally {
+    process.env.AP_SSRF_ALLOW_LIST = saved;
+  }
+}
+
 beforeAll(async () => {
   expect(process.env.AP_SSRF_ALLOW_LIST).toMatch(/127\.0\.0\.1/); // what the CLI must ignore
   target = await startDouble();
@@ -60,7 +74,7 @@ describe('check', () => {
   });
 
   it('--allow-network 127.0.0.1/32: every step passes, the --path read through the provider too', async () => {
-    const { code, out } = await run(['check', ...flags(), '--allow-network', '127.0.0.1/32', '--path', secretPath()]);
+    const { code, out } = await withoutProcessAllowList(() => run(['check', ...flags(), '--allow-network', '127.0.0.1/32', '--path', secretPath()]));
     expect(code).toBe(ExitCode.OK);
     expect(out).toContain(`✓ Read ${secretPath()}: ******** (${VALUE.length} characters)`);
     expect(sentToVault()).toBeGreaterThan(0);
@@ -106,7 +120,7 @@ describe('resolve', () => {
   });
 
   it('--allow-network 127.0.0.1/32: the value', async () => {
-    const { code, stdout } = await run(['resolve', secretPath(), ...flags(), '--allow-network', '127.0.0.1/32', '--reveal']);
+    const { code, stdout } = await withoutProcessAllowList(() => run(['resolve', secretPath(), ...flags(), '--allow-network', '127.0.0.1/32', '--reveal']));
     expect(code).toBe(ExitCode.OK);
     expect(stdout).toBe(`${secretPath()} = ${VALUE}`);
   });
@@ -123,14 +137,14 @@ describe('demo on your Vault', () => {
   });
 
   it('--allow-network 127.0.0.1/32: runs', async () => {
-    const { code } = await run([...demoArgs(), '--allow-network', '127.0.0.1/32']);
+    const { code } = await withoutProcessAllowList(() => run([...demoArgs(), '--allow-network', '127.0.0.1/32']));
     expect(code).toBe(ExitCode.OK);
   });
 });
 
 describe('demo on the in-process double', () => {
   it('allows its own loopback address explicitly, with no allow list in the environment', async () => {
-    const { code } = await run(['demo']);
+    const { code } = await withoutProcessAllowList(() => run(['demo']));
     expect(code).toBe(ExitCode.OK);
   });
 });
