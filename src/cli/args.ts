@@ -14,6 +14,7 @@ const OPTIONS = {
   'approle-mount': { type: 'string' },
   'ca-cert': { type: 'string' },
   timeout: { type: 'string' },
+  'allow-network': { type: 'string', multiple: true },
   path: { type: 'string', multiple: true },
   reveal: { type: 'boolean' },
   json: { type: 'boolean' },
@@ -33,6 +34,8 @@ export interface CommandLine {
     appRoleMount?: string;
     caCertFile?: string;
     timeoutSeconds?: string;
+    /** `--allow-network` as written, one entry per flag (each may hold several, comma-separated). */
+    allowNetworks: string[];
     paths: string[];
     reveal: boolean;
     json: boolean;
@@ -74,6 +77,11 @@ Connection (flags win over environment variables):
   --ca-cert <file>         PEM file of the CA that signed Vault's certificate   env VAULT_CACERT
   --timeout <seconds>      Per-request timeout (default 10)
 
+Network guard (as the Activepieces server's): a Vault whose address is not public (private, loopback,
+link-local, CGNAT, …) is refused, nothing is sent to it, and check says how to allow it.
+  --allow-network <ip|cidr> Allow this address or network anyway; repeatable, or comma-separated.
+                           AP_SSRF_ALLOW_LIST is read from the environment too, as the server reads it.
+
 Output:
   --json                   One JSON document on stdout, for scripts
   --reveal                 resolve: print the value itself
@@ -81,7 +89,8 @@ Output:
 Exit codes:
   0  all checks passed / value read
   1  Vault answered and something is wrong (login refused, permission denied, not found)
-  2  usage or configuration error (nothing was sent to Vault)
+  2  usage or configuration error (nothing was sent to Vault), including a Vault address the
+     network guard refuses
   3  Vault unreachable or unavailable (network, TLS, sealed, 5xx, rate limited): retry later
   70 internal error of ap-vault
 
@@ -111,6 +120,7 @@ export function parseCommandLine(argv: string[]): CommandLine {
       appRoleMount: v['approle-mount'],
       caCertFile: v['ca-cert'],
       timeoutSeconds: v.timeout,
+      allowNetworks: v['allow-network'] ?? [],
       paths: v.path ?? [],
       reveal: v.reveal ?? false,
       json: v.json ?? false,

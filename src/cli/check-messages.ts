@@ -1,5 +1,5 @@
 import type { VaultSettings } from '../config/settings';
-import type { NodeState } from './node-state';
+import type { NodeState } from '../vault/health';
 
 /** What `ap-vault check` says about the node and the edition it found; the fixes are the admin's. */
 
@@ -35,4 +35,14 @@ export function namespaceIgnoredMessage(version: string, settings: VaultSettings
   const named = [settings.namespace, settings.authNamespace].filter((n, i, all) => n !== '' && all.indexOf(n) === i);
   return `Vault ${version} at ${settings.url} is Community Edition, which ignores namespaces: with namespace ${named.map((n) => `"${n}"`).join(' / ')} set, `
     + 'every request would log in and read in the root namespace. Remove --namespace / --auth-namespace (and VAULT_NAMESPACE), or point the URL at Vault Enterprise or HCP Vault.';
+}
+
+/**
+ * The network guard's refusal (it names the address class and the server-side fixes), and how to
+ * check from here anyway. `address` is unknown when the refusal came wrapped in a provider error.
+ */
+export function addressRefusedMessage(refusal: string, address?: string): string {
+  const flag = address === undefined ? '--allow-network <that address or its CIDR>' : `--allow-network ${address}/${address.includes(':') ? 128 : 32}`;
+  return `${refusal} The Activepieces server would refuse this address as well (AP_SSRF_ALLOW_LIST goes in the server's environment, read at start); `
+    + `to check this Vault from here anyway, add ${flag}.`;
 }

@@ -11,13 +11,16 @@ import {
   onlyDefaultPolicyMessage, sealedMessage,
 } from '../vault/messages';
 import { VaultNetworkError } from '../vault/http';
+import { createNetworkGuard, isNetworkRefusedError, type NetworkRefusedError } from '../vault/network-guard';
 import { mountTableOf } from '../vault/mounts';
 import { DEFAULT_RETRY_POLICY, isTransientStatus, realRetryClock } from '../vault/retry';
 import { VaultSession } from '../vault/session';
-import { exitCodeForError } from './exit-codes';
+import { exitCodeForError, isAddressRefusal } from './exit-codes';
 import { ExitCode, ExitCodeValue } from './exit-codes';
-import { namespaceIgnoredMessage, nodeNotServingMessage, servingNodeDetail } from './check-messages';
-import { editionOf, HEALTH_PATH, HealthBody, NodeState, nodeStateOf } from './node-state';
+import { addressRefusedMessage, namespaceIgnoredMessage, nodeNotServingMessage, servingNodeDetail } from './check-messages';
+import type { CliNetworks } from './networks';
+import { editionOf } from '../vault/edition';
+import { HEALTH_PATH, HealthBody, NodeState, nodeStateOf } from '../vault/health';
 import { duration, masked } from './output';
 import { cliWording } from './wording';
 
@@ -47,6 +50,11 @@ export interface CheckOptions {
   logger?: Logger;
   /** Called with each step as soon as it is known, before the walk ends. */
   onStep?: (step: CheckStep) => void;
+  /**
+   * The network guard's rule, as the Activepieces server applies it: AP_SSRF_ALLOW_LIST read from
+   * `environment`, plus `allowedNetworks`. Default: `process.env` and nothing more.
+   */
+  networks?: Partial<CliNetworks>;
 }
 
 /**
@@ -59,7 +67,9 @@ export async function checkConnection(config: HashicorpVaultConfig, options: Che
   const settings = parseVaultConfig(config);
   const logger = options.logger ?? silentLogger;
   const walk = new Walk(settings, options.onStep);
-  const client = new VaultClient(settings, { retry: DEFAULT_RETRY_POLICY, clock: realRetryClock, logger });
+  const networks = options.networks ?? {};
+  const guard = createNetworkGuard({ allowedNetworks: networks.allowedNetworks, env: networks.environment });
+  const client = new VaultClient(settings, { retry: DEFAULT_RETRY_POLICY, clock: realRetryClock, logger, guard });
   const session = new VaultSession(client, settings, Date.now, logger);
   try {
     const health = await healthOf(client, settings, walk);
@@ -68,7 +78,7 @@ export async function checkConnection(config: HashicorpVaultConfig, options: Che
     if (!(await login(session, settings, walk))) return walk.report();
     await tokenLookup(session, settings, walk);
     await mounts(session, settings, walk);
-    if (options.path !== undefined) await readOne(config, options.path, logger, walk);
+    if (options.path !== undefined) await readOne(config, options.path, { logger, ...networks }, walk);
     return walk.report();
   } finally {
     await session.revoke();
@@ -122,6 +132,10 @@ async function healthOf(client: VaultClient, settings: VaultSettings, walk: Walk
   try {
     res = await client.send({ method: 'GET', path: HEALTH_PATH, namespace: '' });
   } catch (err) {
+    if (isNetworkRefusedError(err)) {
+      refused(err, 'reachable', title, walk);
+      return undefined;
+    }
     if (!(err instanceof VaultNetworkError)) throw err;
     walk.fail('reachable', title, networkFailureMessage(err, settings), ExitCode.UNAVAILABLE);
     return undefined;
@@ -180,7 +194,7 @@ async function login(session: VaultSession, settings: VaultSettings, walk: Walk)
     return true;
   } catch (err) {
     if (!isActivepiecesError(err)) throw err;
-    walk.fail('login', title, humanMessage(err), exitCodeForError(err));
+    failWith(err, 'login', title, walk);
     return false;
   }
 }
@@ -230,15 +244,29 @@ async function mounts(session: VaultSession, settings: VaultSettings, walk: Walk
   else walk.ok('kv-mounts', 'KV mounts found', kv.map(([path, m]) => `${path}/ (v${m.kvVersion})`).join(', '));
 }
 
-async function readOne(config: HashicorpVaultConfig, path: string, logger: Logger, walk: Walk): Promise<void> {
+/**
+ * No socket was opened: the address (of the URL, or of a standby's redirect) is one the server
+ * would refuse. Exit 2, a configuration error, not 3: waiting will not change it.
+ */
+function refused(err: NetworkRefusedError, id: StepId, title: string, walk: Walk): void {
+  walk.fail(id, title, addressRefusedMessage(err.message, err.address), ExitCode.USAGE);
+}
+
+/** A provider error as a ✗: its message (a refusal of the guard gets the way to test anyway) and its exit code. */
+function failWith(err: unknown, id: StepId, title: string, walk: Walk): void {
+  const message = humanMessage(err);
+  walk.fail(id, title, isAddressRefusal(err) ? addressRefusedMessage(message) : message, exitCodeForError(err));
+}
+
+async function readOne(config: HashicorpVaultConfig, path: string, options: { logger: Logger } & Partial<CliNetworks>, walk: Walk): Promise<void> {
   const title = `Read ${path}`;
-  const provider = createHashicorpVaultProvider({ logger });
+  const provider = createHashicorpVaultProvider(options);
   try {
     const value = await provider.resolve({ connectionId: 'ap-vault-check', config, path });
     walk.ok('read', title, masked(value));
   } catch (err) {
     if (!isActivepiecesError(err)) throw err;
-    walk.fail('read', title, humanMessage(err), exitCodeForError(err));
+    failWith(err, 'read', title, walk);
   } finally {
     await provider.close();
   }
@@ -255,12 +283,16 @@ async function sendOrFail(
   try {
     return await session.send(request);
   } catch (err) {
+    if (isNetworkRefusedError(err)) {
+      refused(err, id, title, walk);
+      return undefined;
+    }
     if (err instanceof VaultNetworkError) {
       walk.fail(id, title, networkFailureMessage(err, settings), ExitCode.UNAVAILABLE);
       return undefined;
     }
     if (!isActivepiecesError(err)) throw err;
-    walk.fail(id, title, humanMessage(err), exitCodeForError(err));
+    failWith(err, id, title, walk);
     return undefined;
   }
 }

@@ -16,7 +16,9 @@ import { connectionConfig, hasConnection, UsageError, type CommandLine } from '.
 import { DemoReport, type DemoRequestCount } from './demo-report';
 import { progressLogger } from './progress';
 import { cliWording } from './wording';
-import { exitCodeForError } from './exit-codes';
+import { exitCodeForError, isAddressRefusal } from './exit-codes';
+import { addressRefusedMessage } from './check-messages';
+import { networksFor, type CliNetworks } from './networks';
 import { ExitCode, ExitCodeValue } from './exit-codes';
 import { masked } from './output';
 import type { CliIo } from './io';
@@ -69,7 +71,7 @@ async function demoOnDouble(io: CliIo, report: DemoReport): Promise<ExitCodeValu
     const from = double.requests.length;
     const paths = { api_key: `${setup.kvMount}/data/demo/acme-crm/api_key`, subdomain: `${setup.kvMount}/data/demo/acme-crm/subdomain` };
     // The double listens on loopback, which the network guard refuses unless allowed: allowed here, for it alone.
-    const code = await scenario(config, { paths, stored }, io, report, 3, [LOOPBACK]);
+    const code = await scenario(config, { paths, stored }, io, report, 3, { allowedNetworks: [LOOPBACK], environment: io.env });
     // Server-side log: what really reached Vault, the provisioning (root token) left out.
     reportRequests(report, double.requests.slice(from).filter((r) => !r.admin), 'reached the double');
     return code;
@@ -81,6 +83,7 @@ async function demoOnDouble(io: CliIo, report: DemoReport): Promise<ExitCodeValu
 
 async function demoOnYourVault(line: CommandLine, io: CliIo, report: DemoReport): Promise<ExitCodeValue> {
   const config = connectionConfig(line, io);
+  const networks = networksFor(line, io);
   if (line.flags.paths.length !== 2) {
     throw new UsageError('with VAULT_ADDR, VAULT_ROLE_ID and VAULT_SECRET_ID set, the demo reads your Vault and writes nothing: name two secrets, e.g. ap-vault demo --path secret/data/app/api_key --path secret/data/app/user');
   }
@@ -95,7 +98,7 @@ async function demoOnYourVault(line: CommandLine, io: CliIo, report: DemoReport)
   };
   subscribe('http.client.request.start', onRequest);
   try {
-    const code = await scenario(config, { paths: { first, second } }, io, report, 2);
+    const code = await scenario(config, { paths: { first, second } }, io, report, 2, networks);
     reportRequests(report, sent, 'were sent to Vault');
     return code;
   } finally {
@@ -104,9 +107,9 @@ async function demoOnYourVault(line: CommandLine, io: CliIo, report: DemoReport)
 }
 
 /** Validate the connection, resolve a piece connection value holding two references, then again from the cache. */
-async function scenario(config: HashicorpVaultConfig, sample: Sample, io: CliIo, report: DemoReport, step: number, allowedNetworks?: string[]): Promise<ExitCodeValue> {
+async function scenario(config: HashicorpVaultConfig, sample: Sample, io: CliIo, report: DemoReport, step: number, networks: CliNetworks): Promise<ExitCodeValue> {
   const logger = progressLogger(io, { timeoutSeconds: parseVaultConfig(config).requestTimeoutSeconds, maxAttempts: DEFAULT_RETRY_POLICY.maxAttempts });
-  const provider = createHashicorpVaultProvider({ logger, allowedNetworks });
+  const provider = createHashicorpVaultProvider({ logger, ...networks });
   try {
     const summary = await provider.validate({ config });
     report.say(
@@ -139,7 +142,8 @@ async function scenario(config: HashicorpVaultConfig, sample: Sample, io: CliIo,
     return mismatches === 0 ? ExitCode.OK : ExitCode.FAILED;
   } catch (err) {
     if (!isActivepiecesError(err)) throw err;
-    report.fail(cliWording(humanMessage(err)));
+    const message = cliWording(humanMessage(err));
+    report.fail(isAddressRefusal(err) ? addressRefusedMessage(message) : message);
     return exitCodeForError(err);
   } finally {
     await provider.close();

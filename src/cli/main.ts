@@ -21,6 +21,8 @@ const commands = {
   messages: () => require('../activepieces/errors') as typeof import('../activepieces/errors'),
   settings: () => require('../config/settings') as typeof import('../config/settings'),
   retry: () => require('../vault/retry') as typeof import('../vault/retry'),
+  networks: () => require('./networks') as typeof import('./networks'),
+  checkMessages: () => require('./check-messages') as typeof import('./check-messages'),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -58,6 +60,7 @@ async function check(line: CommandLine, io: CliIo): Promise<ExitCodeValue> {
   if (line.positionals.length > 0) throw new UsageError(`check takes no arguments (got "${line.positionals[0]}"); to read a value, add --path <path>.`);
   if (line.flags.paths.length > 1) throw new UsageError('check reads at most one --path.');
   const config = connectionConfig(line, io);
+  const networks = commands.networks().networksFor(line, io);
   const settings = commands.settings().parseVaultConfig(config);
   const json = line.flags.json;
   if (!json) printCheckHeader(settings, io);
@@ -65,6 +68,7 @@ async function check(line: CommandLine, io: CliIo): Promise<ExitCodeValue> {
     path: line.flags.paths[0],
     logger: progressFor(settings, io),
     onStep: json ? undefined : (step) => printCheckStep(step, io),
+    networks,
   });
   if (json) printJson(io, { ok: report.exitCode === ExitCode.OK, ...report });
   else printCheckSummary(report, io);
@@ -76,8 +80,9 @@ async function resolve(line: CommandLine, io: CliIo): Promise<ExitCodeValue> {
   if (path === undefined) throw new UsageError('resolve needs a path, e.g. ap-vault resolve secret/data/app/db/password');
   if (extra !== undefined) throw new UsageError('resolve reads one path at a time.');
   const config = connectionConfig(line, io);
+  const networks = commands.networks().networksFor(line, io);
   const logger = progressFor(commands.settings().parseVaultConfig(config), io);
-  const value = await commands.resolve().resolveOne(config, path, logger);
+  const value = await commands.resolve().resolveOne(config, path, { logger, ...networks });
   if (line.flags.json) printJson(io, { ok: true, path, length: value.length, ...(line.flags.reveal ? { value } : { masked: true }) });
   else io.stdout(`${path} = ${line.flags.reveal ? value : masked(value)}`);
   return ExitCode.OK;
@@ -89,10 +94,16 @@ function progressFor(settings: { requestTimeoutSeconds: number }, io: CliIo): Lo
   return progressLogger(io, { timeoutSeconds: settings.requestTimeoutSeconds, maxAttempts });
 }
 
+/** The provider's sentence in the CLI's words; a refusal of the network guard also says how to test anyway. */
+function errorMessage(err: unknown): string {
+  const message = cliWording(commands.messages().humanMessage(err));
+  return commands.errors().isAddressRefusal(err) ? commands.checkMessages().addressRefusedMessage(message) : message;
+}
+
 function reportError(err: unknown, argv: string[], io: CliIo): ExitCodeValue {
   const usage = err instanceof UsageError;
   const code = usage ? ExitCode.USAGE : commands.errors().exitCodeForError(err);
-  const message = usage ? err.message : cliWording(commands.messages().humanMessage(err));
+  const message = usage ? err.message : errorMessage(err);
   if (argv.includes('--json')) {
     printJson(io, { ok: false, exitCode: code, error: message });
   } else {

@@ -221,7 +221,7 @@ class VaultProvider implements HashicorpVaultProvider {
     const client = new VaultClient(settings, this.clientOptions);
     const session = new VaultSession(client, settings, this.now, this.logger);
     try {
-      return await validateConnection(session, settings, requestLogger(this.logger));
+      return await validateConnection(session, settings, requestLogger(this.logger), client);
     } finally {
       await session.revoke();
       client.close();

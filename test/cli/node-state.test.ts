@@ -4,7 +4,8 @@
  * §14.7 says; and a namespace on Community Edition is a ✗ (§14.9), against the double.
  */
 import { ExitCode, main } from '../../src/cli';
-import { HEALTH_PATH, editionOf } from '../../src/cli/node-state';
+import { editionOf } from '../../src/vault/edition';
+import { HEALTH_PATH } from '../../src/vault/health';
 import { provisionAppRole } from '../../src/testing/vault-admin';
 import type { VaultDouble } from '../../src/testing/vault-double';
 import { startDouble, type VaultTarget } from '../support/vault-target';
