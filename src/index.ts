@@ -8,7 +8,7 @@ export {
   DEFAULT_STALE_IF_ERROR_SECONDS,
 } from './provider/provider';
 export type { HashicorpVaultProvider, HashicorpVaultProviderOptions, HashicorpMetadata, ResolveInput, InvalidateResult } from './provider/provider';
-export type { RedisOptions } from './redis/options';
+export type { RedisOptions, RedisClientLike } from './redis/options';
 export type { ValidationSummary } from './provider/validate';
 export type { HashicorpVaultConfig, AdvancedVaultOptions, FieldName, FieldKind, FieldSpec, Parsed } from './config/fields';
 export { CONFIG_FIELDS, FIELD_NAMES } from './config/fields';

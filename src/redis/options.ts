@@ -1,5 +1,13 @@
-import type { Redis } from 'ioredis';
 import { validationFailed } from '../activepieces/errors';
+
+/**
+ * An ioredis 5 client (`new Redis(…)` from the `ioredis` package), typed by the one member this
+ * file checks, so that the package's declarations compile without ioredis installed (it is an
+ * optional peer dependency).
+ */
+export interface RedisClientLike {
+  duplicate(...args: never[]): unknown;
+}
 
 /**
  * How the provider reaches the Redis that several replicas share (L2 cache, invalidation bus,
@@ -9,7 +17,7 @@ export interface RedisOptions {
   /** `redis://` or `rediss://` URL; the link creates and owns its connections. */
   url?: string | undefined;
   /** A connection the host already has (e.g. Activepieces' own); used for commands, duplicated for pub/sub, never quit. */
-  client?: Redis | undefined;
+  client?: RedisClientLike | undefined;
   /** Prepended to every key and channel (default `ap-vault:`), so one Redis can serve several tenants. */
   keyPrefix?: string | undefined;
   /** Secret every sealed value and keyed hash is derived from; at least 32 characters (Activepieces' AP_ENCRYPTION_KEY fits). */
@@ -22,7 +30,7 @@ export interface RedisOptions {
 
 /** RedisOptions checked, with defaults filled in. */
 export interface ResolvedRedisOptions {
-  readonly target: { readonly url: string } | { readonly client: Redis };
+  readonly target: { readonly url: string } | { readonly client: RedisClientLike };
   readonly keyPrefix: string;
   readonly encryptionKey: string;
   readonly commandTimeoutMs: number;
@@ -53,10 +61,10 @@ function resolveTarget(options: RedisOptions): ResolvedRedisOptions['target'] {
   const hasClient = options.client !== undefined && options.client !== null;
   if (hasUrl === hasClient) throw validationFailed('Redis options need exactly one of "url" and "client".');
   if (hasClient) {
-    if (typeof (options.client as Partial<Redis>).duplicate !== 'function') {
+    if (typeof (options.client as Partial<RedisClientLike>).duplicate !== 'function') {
       throw validationFailed('Redis option "client" must be an ioredis Redis instance.');
     }
-    return { client: options.client as Redis };
+    return { client: options.client as RedisClientLike };
   }
   if (typeof options.url !== 'string' || !isRedisUrl(options.url)) {
     throw validationFailed('Redis option "url" must be a redis:// or rediss:// URL.');

@@ -41,7 +41,8 @@ export class RedisLink {
       this.commands = new RedisClient(options.target.url, this.connectionOptions());
       this.ownsCommands = true;
     } else {
-      this.commands = options.target.client;
+      // RedisOptions types the host's client structurally; it is an ioredis client (checked in options.ts).
+      this.commands = options.target.client as Redis;
       this.ownsCommands = false;
     }
     this.watchCommandConnection();
@@ -168,7 +169,7 @@ export class RedisLink {
     if (this.subscriber) return this.subscriber;
     const target = this.options.target;
     const subscriber =
-      'url' in target ? new (loadIoredis().Redis)(target.url, this.connectionOptions()) : target.client.duplicate(this.connectionOptions());
+      'url' in target ? new (loadIoredis().Redis)(target.url, this.connectionOptions()) : (target.client as Redis).duplicate(this.connectionOptions());
     subscriber.on('error', (err: unknown) => this.log.debug({ reason: reasonOf(err) }, 'Redis pub/sub connection error'));
     subscriber.on('close', () => {
       if (this.subscribedOnce) this.subscriptionLost = true;
