@@ -6,7 +6,7 @@
  */
 import { inspect } from 'node:util';
 import { metrics, trace } from '@opentelemetry/api';
-import type { HashicorpVaultConfig, HashicorpVaultProvider } from '../../src';
+import type { BatchObservableCallbackLike, HashicorpVaultConfig, HashicorpVaultProvider, MeterLike, MeterProviderLike } from '../../src';
 import { createHashicorpVaultProvider, INSTRUMENTS } from '../../src';
 import type { VaultDouble } from '../../src/testing/vault-double';
 import type { VaultAdmin } from '../../src/testing/vault-admin';
@@ -186,14 +186,40 @@ describe('a provider reporting to an in-memory OpenTelemetry SDK', () => {
   });
 
   it('stops reporting the cache once closed', async () => {
-    const closing = createHashicorpVaultProvider({ telemetry: { meterProvider: otel.meterProvider } });
-    await closing.resolve({ connectionId: 'gauge', config, path: path('api_key') });
-    // The first provider's cache is empty since its invalidation: the gauge shows this one's entry.
-    expect(valueAt((await otel.collect()).get(INSTRUMENTS.cacheEntries.name), {})).toBe(1);
-    await closing.close();
-    expect(valueAt((await otel.collect()).get(INSTRUMENTS.cacheEntries.name), {})).toBe(0);
+    // A bare MeterProvider that shows each collection's observations (the SDK would keep the last value).
+    const meter = observingMeter();
+    const closing = createHashicorpVaultProvider({ telemetry: { meterProvider: meter.provider } });
+    try {
+      await closing.resolve({ connectionId: 'gauge', config, path: path('api_key') });
+      expect(meter.collect().get(INSTRUMENTS.cacheEntries.name)).toBe(1);
+      await closing.close();
+      expect(meter.collect().has(INSTRUMENTS.cacheEntries.name)).toBe(false);
+    } finally {
+      await closing.close();
+    }
   });
 });
+
+/** Instruments are tagged with their names; `collect()` runs the batch callbacks and returns value by name. */
+function observingMeter(): { provider: MeterProviderLike; collect(): Map<string, number> } {
+  const callbacks: BatchObservableCallbackLike[] = [];
+  const instrument = (name: string) => ({ name, add: () => undefined, record: () => undefined });
+  const meter: MeterLike = {
+    createCounter: instrument,
+    createHistogram: instrument,
+    createObservableCounter: instrument,
+    createObservableGauge: instrument,
+    addBatchObservableCallback: (callback) => void callbacks.push(callback),
+  };
+  return {
+    provider: { getMeter: () => meter },
+    collect() {
+      const seen = new Map<string, number>();
+      for (const callback of callbacks) void callback({ observe: (observable, value) => seen.set((observable as { name: string }).name, value) });
+      return seen;
+    },
+  };
+}
 
 describe('the default and `telemetry: false`', () => {
   it('reports to the global providers by default, and records nothing with false', async () => {
