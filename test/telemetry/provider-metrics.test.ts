@@ -13,6 +13,7 @@ import type { VaultAdmin } from '../../src/testing/vault-admin';
 import { connectionConfig, startProvisionedDouble } from '../support/fixtures';
 import { RedisReplicas, TEST_ENCRYPTION_KEY } from '../support/redis-layers';
 import { describeWithRedis, RedisServer } from '../support/redis-server';
+import { provisionAppRole } from '../../src/testing/vault-admin';
 import { planted, provisionPlantedAppRole } from '../security/planted';
 import { histogramAt, OtelHarness, pointsOf, startOtelHarness, valueAt } from './otel-harness';
 
@@ -183,6 +184,43 @@ describe('a provider reporting to an in-memory OpenTelemetry SDK', () => {
     const tokens = double.issuedTokens();
     expect(tokens.length).toBeGreaterThan(0);
     for (const v of [secretValue, otherValue, secretName, kvMount, ...credentials, ...tokens]) expect(exported).not.toContain(v);
+  });
+
+  it('tells a login without an answer, a refused renewal and a renewal capped by the max TTL apart', async () => {
+    const own = startOtelHarness();
+    const outcomes = createHashicorpVaultProvider({ now, retry: { maxAttempts: 1 }, telemetry: { meterProvider: own.meterProvider } });
+    const capped = await provisionAppRole(admin, { role: { token_ttl: '1h', token_max_ttl: '3630s' } });
+    await admin.putKv2(capped.kvMount, 'app', { k: 'v' });
+    const cappedConfig = connectionConfig(double.url, capped, { cacheTtlSeconds: 0 });
+    const read = (connectionId: string, cfg: HashicorpVaultConfig, p: string) => outcomes.resolve({ connectionId, config: cfg, path: p });
+    try {
+      double.faults.add({ kind: 'refuse', match: { path: /\/login$/ }, times: 1 });
+      await expect(read('down', config, path('api_key'))).rejects.toMatchObject({ error: { code: 'SECRET_MANAGER_CONNECTION_FAILED' } });
+      expect(await read('down', { ...config, cacheTtlSeconds: 0 }, path('api_key'))).toBe(secretValue);
+      expect(await read('capped', cappedConfig, `${capped.kvMount}/data/app/k`)).toBe('v');
+      clockMs += HOUR_MS - 30_000;
+      double.faults.add({ kind: 'status', status: 403, match: { path: '/v1/auth/token/renew-self' }, times: 1 });
+      expect(await read('down', { ...config, cacheTtlSeconds: 0 }, path('api_key'))).toBe(secretValue); // refused, then a login
+      expect(await read('capped', cappedConfig, `${capped.kvMount}/data/app/k`)).toBe('v'); // 60 s left of the max TTL: capped, then a login
+      const metrics = await own.collect();
+      expect(pointsOf(metrics.get(INSTRUMENTS.logins.name))).toEqual(
+        expect.arrayContaining([
+          { attributes: { 'vault.login.outcome': 'unavailable' }, value: 1 },
+          { attributes: { 'vault.login.outcome': 'success' }, value: 4 },
+        ]),
+      );
+      expect(pointsOf(metrics.get(INSTRUMENTS.renewals.name))).toEqual(
+        expect.arrayContaining([
+          { attributes: { 'vault.renewal.outcome': 'refused' }, value: 1 },
+          { attributes: { 'vault.renewal.outcome': 'capped' }, value: 1 },
+        ]),
+      );
+      expect(pointsOf(metrics.get(INSTRUMENTS.renewals.name))).toHaveLength(2);
+    } finally {
+      double.faults.clear();
+      await outcomes.close();
+      await own.shutdown();
+    }
   });
 
   it('stops reporting the cache once closed', async () => {
