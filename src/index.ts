@@ -32,3 +32,24 @@ export { toActivepiecesSecretManagerProvider, connectionIdForConfig, DEFAULT_MAX
 export type { ActivepiecesSecretManagerProvider, ActivepiecesAdapterOptions } from './activepieces/server-adapter';
 export type { ActivepiecesErrorClass } from './activepieces/errors';
 export { resolveConnectionValue, REFERENCE_FIELDS } from './activepieces/connection-value';
+// The OpenTelemetry shapes the `telemetry` option accepts, written structurally (no import of @opentelemetry/api).
+export type {
+  TelemetryOptions,
+  MeterProviderLike,
+  TracerProviderLike,
+  MeterLike,
+  TracerLike,
+  CounterLike,
+  HistogramLike,
+  ObservableLike,
+  InstrumentOptions,
+  BatchObservableCallbackLike,
+  BatchObservableResultLike,
+  SpanLike,
+  SpanOptionsLike,
+  Attributes,
+  AttributeValue,
+  InstrumentSpec,
+  InstrumentKind,
+} from './telemetry';
+export { INSTRUMENTS } from './telemetry';

@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { HASHICORP_PROVIDER_ID, secretManagersModule, type SecretManagerProviderId, type SecretManagerProviderMetadata } from '../activepieces/shared';
-import { validationFailed } from '../activepieces/errors';
+import { errorCodeOf, validationFailed } from '../activepieces/errors';
 import type { HashicorpVaultConfig } from '../config/fields';
 import { parseVaultConfig } from '../config/settings';
 import type { Logger } from '../logger';
@@ -16,10 +16,11 @@ import { Connection, LocatedPath, requestLogger } from './connection';
 import { Locator, secretAddressOf } from './locator';
 import { hashicorpVaultProps, HashicorpVaultProps } from './props';
 import type { RedisOptions } from '../redis/options';
-import { SecretCache, SecretRead } from './secret-cache';
+import { CachedSecret, SecretCache, SecretRead } from './secret-cache';
 import { createSharedTier, type SharedTier } from './shared-tier';
 import { turnClock } from './turn-clock';
 import { validateConnection, ValidationSummary } from './validate';
+import { createTelemetry, noTelemetry, type Telemetry, type TelemetryOptions } from '../telemetry';
 import { valueAsText } from './value-as-text';
 
 export interface HashicorpVaultProviderOptions {
@@ -65,6 +66,12 @@ export interface HashicorpVaultProviderOptions {
   lookup?: LookupFunction | undefined;
   /** Largest answer accepted from Vault, in bytes. Default 1 MiB (a KV secret is rarely above a few KiB). */
   maxBodyBytes?: number | undefined;
+  /**
+   * OpenTelemetry metrics and spans (docs/telemetry.md), through the optional peer
+   * `@opentelemetry/api`. Default: the global MeterProvider and TracerProvider, bound at the first
+   * recording; `{ meterProvider, tracerProvider }` to report elsewhere; `false` records nothing.
+   */
+  telemetry?: TelemetryOptions | false | undefined;
 }
 
 /** What `invalidate` did beyond this process. */
@@ -134,10 +141,13 @@ class VaultProvider implements HashicorpVaultProvider {
   private readonly shared: SharedTier | undefined;
   /** Shutting down is not an invalidation: the disconnects of close() leave the other replicas' values alone. */
   private closing = false;
+  private readonly telemetry: Telemetry;
+  private readonly stopCacheGauge: () => void;
 
   constructor(options: HashicorpVaultProviderOptions) {
     this.logger = options.logger ?? silentLogger;
     this.now = options.now ?? Date.now;
+    this.telemetry = options.telemetry === false ? noTelemetry : createTelemetry(options.telemetry);
     this.connections = new LRUCache<string, Connection>({
       max: positiveInteger(options.maxConnections ?? DEFAULT_MAX_CONNECTIONS, 'maxConnections'),
       dispose: (connection, connectionId, reason) => {
@@ -162,13 +172,18 @@ class VaultProvider implements HashicorpVaultProvider {
       logger: this.logger,
       guard: createNetworkGuard({ allowedNetworks: options.allowedNetworks, env: options.environment, lookup: options.lookup }),
       maxBodyBytes: options.maxBodyBytes === undefined ? undefined : positiveInteger(options.maxBodyBytes, 'maxBodyBytes'),
+      telemetry: this.telemetry,
     };
+    this.stopCacheGauge = this.telemetry.cacheGauge(() => this.cache.stats());
     this.shared = options.redis === undefined ? undefined : this.openSharedTier(options.redis);
   }
 
   private openSharedTier(redis: RedisOptions): SharedTier {
     const tier = createSharedTier(redis, this.logger);
-    tier.onRemoteInvalidation(() => this.connections.keys(), (scope) => this.dropLocally(scope === 'all' ? undefined : scope.connectionId));
+    tier.onRemoteInvalidation(() => this.connections.keys(), (scope) => {
+      this.telemetry.invalidation('remote');
+      this.dropLocally(scope === 'all' ? undefined : scope.connectionId);
+    });
     tier.onResubscribed(() => this.dropLocally(undefined));
     return tier;
   }
@@ -228,16 +243,37 @@ class VaultProvider implements HashicorpVaultProvider {
     }
   }
 
-  async resolve({ connectionId, config, path }: ResolveInput): Promise<string> {
+  async resolve(input: ResolveInput): Promise<string> {
+    try {
+      return await this.resolveCounted(input);
+    } catch (err) {
+      this.telemetry.resolved('error', errorCodeOf(err));
+      throw err;
+    }
+  }
+
+  /** `resolve`, reporting each answer's outcome (the caller reports failures). */
+  private async resolveCounted({ connectionId, config, path }: ResolveInput): Promise<string> {
     const connection = this.connectionFor(connectionId, config);
     const known = connection.located.get(path);
     const cached = known && this.cachedValue(connection, known, path);
-    if (cached !== undefined) return cached;
+    if (cached !== undefined) {
+      this.telemetry.resolved('warm-hit');
+      return cached;
+    }
     const log = connection.requestLogger();
     const parsed = this.parsePath(path);
     const { location, cacheKey } = known ?? (await this.locator.locate(connection, parsed, log));
-    const secret = this.cache.peek(cacheKey) ?? (await this.cache.fetch(cacheKey, this.secretRead(connection, location, parsed, log)));
-    return valueAsText(secret.data, location, path);
+    const hit = this.cache.peek(cacheKey);
+    if (hit) {
+      const text = valueAsText(hit.data, location, path);
+      this.telemetry.resolved('hit');
+      return text;
+    }
+    const secret = await this.cache.fetch(cacheKey, this.secretRead(connection, location, parsed, log));
+    const text = valueAsText(secret.data, location, path);
+    this.telemetry.resolved(servedStale(secret) ? 'stale' : 'miss');
+    return text;
   }
 
   resolveFromCache({ connectionId, config, path }: ResolveInput): string | undefined {
@@ -246,10 +282,13 @@ class VaultProvider implements HashicorpVaultProvider {
     const connection = this.connections.peek(connectionId);
     if (!connection?.runsWith(config)) return undefined;
     const known = connection.located.get(path);
-    return known && this.cachedValue(connection, known, path);
+    const value = known && this.cachedValue(connection, known, path);
+    if (value !== undefined) this.telemetry.resolved('warm-hit');
+    return value;
   }
 
   async invalidate(input: { connectionId?: string | undefined } = {}): Promise<InvalidateResult> {
+    this.telemetry.invalidation('local');
     this.dropLocally(input.connectionId);
     return this.invalidateShared(input.connectionId);
   }
@@ -273,6 +312,7 @@ class VaultProvider implements HashicorpVaultProvider {
 
   async close(): Promise<void> {
     this.closing = true;
+    this.stopCacheGauge();
     await Promise.all([...this.connections.keys()].map((connectionId) => this.disconnect({ connectionId })));
     this.cache.clear();
     await this.shared?.close();
@@ -350,6 +390,15 @@ class VaultProvider implements HashicorpVaultProvider {
     }
     return parsed;
   }
+}
+
+/**
+ * Whether the cache answered with the last value after Vault failed (stale-if-error): that copy is
+ * past its TTL and carries a short `freshUntil` of its own (SecretCache.load), while a value just
+ * read is fresh for exactly its TTL from when it was read.
+ */
+function servedStale(secret: CachedSecret): boolean {
+  return secret.freshUntil !== secret.fetchedAt + secret.ttlMs;
 }
 
 function positiveInteger(value: number, name: string): number {

@@ -206,4 +206,9 @@ export class SecretCache {
     this.lastSweep = now;
     this.lru.purgeStale();
   }
+
+  /** Entries and estimated bytes held now, all connections (read by the telemetry's cache gauges at collection). */
+  stats(): { entries: number; bytes: number } {
+    return { entries: this.lru.size, bytes: this.lru.calculatedSize };
+  }
 }

@@ -5,4 +5,20 @@ export type { CacheStats } from './instruments';
 export { vaultEndpointKind } from './endpoint-kind';
 export { INSTRUMENTS, SPAN_NAME } from './names';
 export type { InvalidationSource, LoginOutcome, RenewalOutcome, ResolveOutcome, VaultRequestKind } from './names';
-export type { MeterProviderLike, TracerProviderLike } from './otel-types';
+export type {
+  AttributeValue,
+  Attributes,
+  BatchObservableCallbackLike,
+  BatchObservableResultLike,
+  CounterLike,
+  HistogramLike,
+  InstrumentOptions,
+  MeterLike,
+  MeterProviderLike,
+  ObservableLike,
+  SpanLike,
+  SpanOptionsLike,
+  TracerLike,
+  TracerProviderLike,
+} from './otel-types';
+export type { InstrumentKind, InstrumentSpec } from './names';

@@ -8,10 +8,10 @@ export type AttributeValue = string | number | boolean;
 export type Attributes = Readonly<Record<string, AttributeValue>>;
 
 export interface InstrumentOptions {
-  description?: string;
-  unit?: string;
+  description?: string | undefined;
+  unit?: string | undefined;
   /** Histogram bucket boundaries (API ≥ 1.7; older APIs ignore it). */
-  advice?: { explicitBucketBoundaries?: number[] };
+  advice?: { explicitBucketBoundaries?: number[] | undefined } | undefined;
 }
 
 export interface CounterLike {
@@ -54,8 +54,8 @@ export interface SpanLike {
 }
 
 export interface SpanOptionsLike {
-  kind?: number;
-  attributes?: Attributes;
+  kind?: number | undefined;
+  attributes?: Attributes | undefined;
 }
 
 export interface TracerLike {

@@ -7,6 +7,7 @@ import { cleanText, vaultErrorsOf } from './outside-text';
 import { AttemptOutcome, parseRetryAfter, RetryClock, RetryPolicy, withRetries } from './retry';
 import { isTransientAnswer } from './transient-answer';
 import { learnedVersionOf } from './vault-version';
+import { noTelemetry, Telemetry, vaultEndpointKind } from '../telemetry';
 
 export type VaultMethod = 'GET' | 'POST';
 
@@ -55,6 +56,8 @@ export interface VaultClientOptions {
   maxBodyBytes?: number;
   /** The network guard every connection (and every redirect hop) goes through. */
   guard?: AddressGuard;
+  /** Where each attempt is counted, timed and traced (by endpoint kind, never the path). Default: records nothing. */
+  telemetry?: Telemetry;
 }
 
 /** Per-request options of `VaultClient.send`. */
@@ -94,11 +97,14 @@ export class VaultClient {
   private readonly http: HttpRequester;
   /** The server's version, once an answer showed it (sys/health, sys/seal-status). */
   serverVersion: string | undefined;
+  /** The connection's telemetry; the session reports logins and renewals to it. */
+  readonly telemetry: Telemetry;
 
   constructor(
     private settings: VaultSettings,
     private readonly options: VaultClientOptions,
   ) {
+    this.telemetry = options.telemetry ?? noTelemetry;
     this.http = createHttpRequester({
       caCertificate: settings.caCertificate,
       rejectUnauthorized: !settings.tlsSkipVerify,
@@ -124,10 +130,12 @@ export class VaultClient {
   /** Sends a request with bounded retries; every HTTP status comes back, only "no answer" throws. */
   send(request: VaultRequest, { retry, log, signal, onRetry }: SendOptions = {}): Promise<VaultResponse> {
     let attempts = 0;
+    const kind = vaultEndpointKind(request.method, request.path);
     return withRetries(
       () => {
         if (attempts++ > 0) onRetry?.();
-        return this.sendOnce(request, signal);
+        // One attempt = one span and one count (standby redirect hops are part of the attempt).
+        return this.telemetry.measureRequest(kind, () => this.sendOnce(request, signal));
       },
       (res): AttemptOutcome => ({ status: res.status, retryAfterSeconds: res.retryAfterSeconds, transient: isTransientAnswer(res) }),
       retry ? { ...this.options.retry, ...retry } : this.options.retry,

@@ -7,6 +7,7 @@ import { LoginBackoff } from './login-backoff';
 import { isCredentialFailure, isInvalidTokenAnswer, isPlainDenial, isWrappedOnly, LoginFailureKind, loginFailed } from './messages';
 import { answeredOr } from './network-failure';
 import { PlainDenialMeaning, plainDenialMeaning } from './vault-version';
+import type { LoginOutcome } from '../telemetry';
 
 /** What we know of the token we hold. Never logged. */
 interface Token {
@@ -206,26 +207,37 @@ export class VaultSession {
         { log, signal: this.stop.signal, onRetry: () => (t.usesLeft -= 1) },
       );
       const lease = seconds(authOf(res)?.lease_duration) * 1000;
-      if (res.status !== 200 || lease <= 2 * refreshMarginMs(t.leaseMs)) return false;
+      if (res.status !== 200) {
+        this.client.telemetry.renewal(res.status >= 500 ? 'unavailable' : 'refused');
+        return false;
+      }
+      if (lease <= 2 * refreshMarginMs(t.leaseMs)) {
+        this.client.telemetry.renewal('capped');
+        return false;
+      }
       t.expiresAt = this.now() + lease;
+      this.client.telemetry.renewal('success');
       log.debug({ leaseSeconds: lease / 1000 }, 'vault: token renewed');
       return true;
     } catch {
+      this.client.telemetry.renewal('unavailable');
       return false;
     }
   }
 
   private async login(log: Logger): Promise<LoginAuth> {
     this.assertNotRetired();
-    this.backoff.check();
-    const res = await this.sendLogin(this.settings.credentials.loginBody(), log);
+    this.checkBackoff();
+    const res = await this.sendCountedLogin(log);
     const auth = authOf(res);
     if (res.status !== 200 || !auth || !isSendableToken(auth.client_token) || auth.mfa_requirement) {
+      this.client.telemetry.login(loginOutcomeOf(res));
       const kind = await this.diagnoseLogin(res, log);
       const failure = loginFailed(res, this.settings, kind);
       if (isCredentialFailure(kind)) this.backoff.failed(failure);
       throw failure;
     }
+    this.client.telemetry.login('success');
     this.backoff.clear();
     const leaseMs = seconds(auth.lease_duration) * 1000;
     const uses = Number.isSafeInteger(auth.num_uses) && (auth.num_uses as number) > 0 ? (auth.num_uses as number) : Infinity;
@@ -247,6 +259,26 @@ export class VaultSession {
     this.#token = token;
     log.debug({ leaseSeconds: leaseMs / 1000, tokenType: typeof auth.token_type === 'string' ? auth.token_type : 'service' }, 'vault: logged in with AppRole');
     return auth;
+  }
+
+  /** The backoff's check, counted when it holds a login back. */
+  private checkBackoff(): void {
+    try {
+      this.backoff.check();
+    } catch (err) {
+      this.client.telemetry.lockoutBackoff();
+      throw err;
+    }
+  }
+
+  /** The AppRole login with the connection's credentials; one without an answer counts as unavailable (the diagnose probe is not counted). */
+  private async sendCountedLogin(log: Logger): Promise<VaultResponse> {
+    try {
+      return await this.sendLogin(this.settings.credentials.loginBody(), log);
+    } catch (err) {
+      this.client.telemetry.login('unavailable');
+      throw err;
+    }
   }
 
   private async sendLogin(body: Record<string, unknown>, log: Logger): Promise<VaultResponse> {
@@ -289,6 +321,11 @@ export class VaultSession {
       return false;
     }
   }
+}
+
+/** A login Vault refused (4xx, or a 200 without a usable token) was rejected; a 5xx means Vault could not answer it. */
+function loginOutcomeOf(res: VaultResponse): LoginOutcome {
+  return res.status >= 500 ? 'unavailable' : 'rejected';
 }
 
 /** A 200 to a login that gave no usable token (docs/vault-behaviour.md §14.6). */
