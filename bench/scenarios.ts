@@ -167,7 +167,11 @@ export async function heapWithManySecrets(): Promise<Row> {
     const path = (i: number) => `${KV_MOUNT}/data/${heapSecret(i).path}/password`;
 
     const before = liveHeapBytes();
-    const provider = createHashicorpVaultProvider({ maxCacheEntries: HEAP_SECRETS, allowedNetworks: ['127.0.0.1/32'] });
+    // One connection holds them all: lift the byte bound and the connection's share above their
+    // estimated size (the default 64 MiB / a quarter would evict most of them, as designed).
+    const provider = createHashicorpVaultProvider({
+      maxCacheEntries: HEAP_SECRETS, maxCacheBytes: 256 * MIB, maxCacheBytesPerConnection: 256 * MIB, allowedNetworks: ['127.0.0.1/32'],
+    });
     await forEachConcurrently(indexes, 32, async (i) => {
       if ((await provider.resolve({ connectionId: CONNECTION_ID, config, path: path(i) })) !== heapSecret(i).data.password) throw new Error('ours: wrong value');
     });

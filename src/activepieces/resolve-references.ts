@@ -76,45 +76,42 @@ const unusable = (failure: unknown): ConnectionLookup => ({ connection: undefine
  * holds in its cache is filled synchronously, so a warm call costs no promise per reference.
  */
 export async function resolveSecretReferences<T>(value: T, context: ResolveContext): Promise<T> {
+  // One try around the whole walk (not an inner async call): the warm path pays no extra promise.
   try {
-    return await resolveAll(value, context);
+    const walk = newWalk(context.walkArrays ?? true);
+    const holes = walk.holes;
+    const root: Record<string, unknown> = {};
+    // Through visit, so that a bare reference string (no object around it) is resolved too.
+    root.value = visit(value, root, 'value', undefined, walk, 0);
+    if (holes.length === 0) return root.value as T;
+    const lookup = lookUpConnections(holes, context);
+    const connections = lookup instanceof Map ? lookup : await lookup;
+    // Allocated only when needed: the warm path fills every hole synchronously and fails none.
+    let failures: Array<ActivepiecesError | undefined> | undefined;
+    let pending: Array<Promise<void>> | undefined;
+    const fail = (i: number, err: unknown): void => {
+      (failures ??= [])[i] = failureFor(err, holes[i], context);
+    };
+    for (let i = 0; i < holes.length; i++) {
+      const hole = holes[i];
+      try {
+        const { connection, provider, failure } = connections.get(hole.reference.connectionId)!;
+        if (!connection) throw failure;
+        const input = { connectionId: connection.id, config: connection.config as never, path: hole.reference.path };
+        const cached = provider.resolveFromCache?.(input);
+        if (cached !== undefined) fillHole(hole, cached);
+        else (pending ??= []).push(provider.resolve(input).then((resolved) => fillHole(hole, resolved), (err: unknown) => fail(i, err)));
+      } catch (err) {
+        fail(i, err);
+      }
+    }
+    if (pending) await Promise.all(pending);
+    const firstFailure = failures?.find((f) => f !== undefined);
+    if (firstFailure) throw firstFailure;
+    return root.value as T;
   } catch (err) {
     throw asHostError(err, context.errorClass);
   }
-}
-
-async function resolveAll<T>(value: T, context: ResolveContext): Promise<T> {
-  const walk = newWalk(context.walkArrays ?? true);
-  const holes = walk.holes;
-  const root: Record<string, unknown> = {};
-  // Through visit, so that a bare reference string (no object around it) is resolved too.
-  root.value = visit(value, root, 'value', undefined, walk, 0);
-  if (holes.length === 0) return root.value as T;
-  const lookup = lookUpConnections(holes, context);
-  const connections = lookup instanceof Map ? lookup : await lookup;
-  // Allocated only when needed: the warm path fills every hole synchronously and fails none.
-  let failures: Array<ActivepiecesError | undefined> | undefined;
-  let pending: Array<Promise<void>> | undefined;
-  const fail = (i: number, err: unknown): void => {
-    (failures ??= [])[i] = failureFor(err, holes[i], context);
-  };
-  for (let i = 0; i < holes.length; i++) {
-    const hole = holes[i];
-    try {
-      const { connection, provider, failure } = connections.get(hole.reference.connectionId)!;
-      if (!connection) throw failure;
-      const input = { connectionId: connection.id, config: connection.config as never, path: hole.reference.path };
-      const cached = provider.resolveFromCache?.(input);
-      if (cached !== undefined) fillHole(hole, cached);
-      else (pending ??= []).push(provider.resolve(input).then((resolved) => fillHole(hole, resolved), (err: unknown) => fail(i, err)));
-    } catch (err) {
-      fail(i, err);
-    }
-  }
-  if (pending) await Promise.all(pending);
-  const firstFailure = failures?.find((f) => f !== undefined);
-  if (firstFailure) throw firstFailure;
-  return root.value as T;
 }
 
 /**

@@ -17,11 +17,20 @@ export function fingerprintOf(settings: NormalisedFields, credentials: AppRoleCr
   return hash.digest('hex').slice(0, 24);
 }
 
-/** Same stored values, field by field (the engine may hand us a new object on every call). */
-export function sameConfigValues(a: HashicorpVaultConfig, b: HashicorpVaultConfig): boolean {
-  if (a === b) return true;
-  for (const name of FIELD_NAMES) if (a[name] !== b[name]) return false;
-  return true;
+type SameValues = (a: HashicorpVaultConfig, b: HashicorpVaultConfig) => boolean;
+
+/**
+ * Same stored values, field by field (the engine may hand us a new object on every call). This
+ * runs for every reference on the warm path: a loop over the names reads the fields by a key
+ * that changes each turn (a megamorphic load, ~10× slower, measured by the bench's warm
+ * scenario), so the comparison is generated once from the field list, one named load a field.
+ * The names are this package's own constants (CONFIG_FIELDS), never input.
+ */
+export const sameConfigValues: SameValues = compileSameValues();
+
+function compileSameValues(): SameValues {
+  const checks = FIELD_NAMES.map((name) => `a[${JSON.stringify(name)}] === b[${JSON.stringify(name)}]`).join(' && ');
+  return new Function('a', 'b', `return a === b || (${checks});`) as SameValues;
 }
 
 /** Every field in the list's order: a memo key for a config (kept in memory only, never logged). */

@@ -7,6 +7,7 @@ import { CONFIG_FIELDS, createHashicorpVaultProvider, FIELD_NAMES, HashicorpVaul
 import { HashicorpProviderConfigSchema } from '../support/activepieces';
 import type { FieldName } from '../../src/config/fields';
 import { hashicorpVaultConfigSchema } from '../../src/config/schema';
+import { sameConfigValues } from '../../src/config/identity';
 import { startProvisionedDouble } from '../support/fixtures';
 
 const FAKE_PEM = '-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----';
@@ -54,6 +55,18 @@ it('lists every field once, in a fixed order, and knows Activepieces\' own four'
   expect(FIELD_NAMES).toEqual(Object.keys(CONFIG_FIELDS));
   const ours = FIELD_NAMES.filter((n) => CONFIG_FIELDS[n].activepieces).sort();
   expect(ours).toEqual(Object.keys(HashicorpProviderConfigSchema.shape).sort());
+});
+
+it('"same stored values" notices a change of any single field, and only a change', () => {
+  const base: HashicorpVaultConfig = {
+    url: 'https://v:8200', roleId: 'r', secretId: 's', namespace: 'n', appRoleMount: 'm', authNamespace: 'a',
+    caCertificate: FAKE_PEM, tlsSkipVerify: false, requestTimeoutSeconds: 5, cacheTtlSeconds: 60,
+  };
+  expect(sameConfigValues(base, { ...base })).toBe(true);
+  for (const name of FIELD_NAMES) {
+    const changed = { ...base, [name]: typeof base[name] === 'string' ? `${base[name]}x` : typeof base[name] === 'number' ? 7 : true };
+    expect([name, sameConfigValues(base, changed as HashicorpVaultConfig)]).toEqual([name, false]);
+  }
 });
 
 it('builds a schema with exactly the listed fields', () => {
