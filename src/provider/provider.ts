@@ -375,7 +375,7 @@ class VaultProvider implements HashicorpVaultProvider {
   private refreshAhead(connection: Connection, known: LocatedPath, path: string): void {
     this.connections.get(connection.connectionId);
     try {
-      this.cache.refresh(known.cacheKey, this.secretRead(connection, known.location, this.parsePath(path), connection.requestLogger(), true));
+      this.cache.refresh(known.cacheKey, () => this.secretRead(connection, known.location, this.parsePath(path), connection.requestLogger(), true));
     } catch {
       // The path was parsed when it was located; nothing here can throw for it. Serving goes on regardless.
     }

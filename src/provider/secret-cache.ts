@@ -69,6 +69,8 @@ const SEP = '\u0000';
  * looked up, and swept by cold reads; no timer is involved.
  */
 export class SecretCache {
+  /** Keys whose background refresh is running. */
+  private readonly refreshing = new Set<string>();
   private readonly lru: LRUCache<string, CachedSecret, SecretRead>;
   private readonly shares: ConnectionShares;
   private lastSweep: number;
@@ -115,8 +117,14 @@ export class SecretCache {
    * Reads Vault in the background and replaces the entry, while hits go on being served from it.
    * Single-flight: while one refresh (or read) of the key is running, this starts none.
    */
-  refresh(key: string, read: SecretRead): void {
-    this.lru.fetch(key, { context: read, forceRefresh: true, allowStale: true }).catch(() => undefined);
+  refresh(key: string, makeRead: () => SecretRead): void {
+    // Hits go on arriving while the refresh runs: they neither build a read nor join it.
+    if (this.refreshing.has(key)) return;
+    this.refreshing.add(key);
+    this.lru
+      .fetch(key, { context: makeRead(), forceRefresh: true, allowStale: true })
+      .catch(() => undefined)
+      .finally(() => this.refreshing.delete(key));
   }
 
   /**

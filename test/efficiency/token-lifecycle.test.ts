@@ -210,6 +210,7 @@ describe('timers', () => {
     await uncachedResolve(f);
     clock.advance(9.5 * MINUTE);
     await uncachedResolve(f);
-    expect(timers()).toBe(before);
+    // At most as many as before: a timer of the test's own set-up (a socket's) may end meanwhile.
+    expect(timers()).toBeLessThanOrEqual(before);
   });
 });
