@@ -1,26 +1,15 @@
 import { singleFlight, type RedisLayer } from '../../src/redis';
 import { describeWithRedis, RedisServer } from '../support/redis-server';
-import { delay, RedisReplicas } from '../support/redis-layers';
+import { delay, withFreshRedis } from '../support/redis-layers';
 
 const FLIGHT = { lockTtlMs: 2000, maxWaitMs: 1500, pollMs: 20 };
 
 describeWithRedis('ClusterLock and singleFlight against a real redis-server', () => {
-  let server: RedisServer;
-  let replicas: RedisReplicas;
-
-  beforeAll(async () => {
-    server = await RedisServer.start();
-  });
-  beforeEach(async () => {
-    replicas = new RedisReplicas(server);
-    await (await replicas.raw()).flushall();
-  });
-  afterEach(() => replicas.closeAll());
-  afterAll(() => server.stop());
+  const redis = withFreshRedis(() => RedisServer.start());
 
   it('lets one of two contenders win; release frees it', async () => {
-    const a = await replicas.replica();
-    const b = await replicas.replica();
+    const a = await redis.replicas.replica();
+    const b = await redis.replicas.replica();
     const key = a.lock.keyFor('conn-1', 'db/password');
     const [la, lb] = await Promise.all([a.lock.acquire(key, 5000), b.lock.acquire(key, 5000)]);
     expect([la, lb].filter(Boolean)).toHaveLength(1);
@@ -33,7 +22,7 @@ describeWithRedis('ClusterLock and singleFlight against a real redis-server', ()
   });
 
   it('expires', async () => {
-    const a = await replicas.replica();
+    const a = await redis.replicas.replica();
     const key = a.lock.keyFor('k');
     const lock = (await a.lock.acquire(key, 100))!;
     expect(await a.lock.acquire(key, 100)).toBeUndefined();
@@ -43,8 +32,8 @@ describeWithRedis('ClusterLock and singleFlight against a real redis-server', ()
   });
 
   it('fencing: a holder whose lock expired and was re-acquired by someone else does not delete theirs', async () => {
-    const a = await replicas.replica();
-    const b = await replicas.replica();
+    const a = await redis.replicas.replica();
+    const b = await redis.replicas.replica();
     const key = a.lock.keyFor('k');
     const stale = (await a.lock.acquire(key, 100))!;
     await delay(200);
@@ -55,19 +44,19 @@ describeWithRedis('ClusterLock and singleFlight against a real redis-server', ()
   });
 
   it('reports unavailable (not lost) when Redis is down', async () => {
-    const a = await replicas.replica();
-    await server.kill();
+    const a = await redis.replicas.replica();
+    await redis.server.kill();
     try {
       expect(await a.lock.attempt(a.lock.keyFor('k'), 1000)).toEqual({ outcome: 'unavailable' });
     } finally {
-      await server.restart();
+      await redis.server.restart();
     }
   });
 
   describe('singleFlight', () => {
     /** Two replicas sharing one "store" in Redis, counting loads. */
     async function cluster(load: (n: number) => Promise<string>) {
-      const layers = [await replicas.replica(), await replicas.replica()];
+      const layers = [await redis.replicas.replica(), await redis.replicas.replica()];
       let loads = 0;
       const flight = async (layer: RedisLayer): Promise<string> => {
         const slot = (await layer.cache.slotFor('conn-1', 'db/password'))!;
@@ -108,7 +97,7 @@ describeWithRedis('ClusterLock and singleFlight against a real redis-server', ()
     });
 
     it('a waiter loads by itself after maxWaitMs when the holder never stores', async () => {
-      const a = await replicas.replica();
+      const a = await redis.replicas.replica();
       const key = a.lock.keyFor('stuck');
       await a.lock.acquire(key, 10_000);
       let loads = 0;
@@ -119,15 +108,15 @@ describeWithRedis('ClusterLock and singleFlight against a real redis-server', ()
     });
 
     it('degrades to a plain load when Redis is down', async () => {
-      const a = await replicas.replica();
-      await server.kill();
+      const a = await redis.replicas.replica();
+      await redis.server.kill();
       try {
         const started = Date.now();
         const value = await singleFlight(a.lock, a.lock.keyFor('k'), async () => undefined, async () => 'direct', FLIGHT);
         expect(value).toBe('direct');
         expect(Date.now() - started).toBeLessThan(500);
       } finally {
-        await server.restart();
+        await redis.server.restart();
       }
     });
   });

@@ -1,23 +1,12 @@
 import { describeWithRedis, RedisServer } from '../support/redis-server';
-import { delay, RedisReplicas } from '../support/redis-layers';
+import { delay, withFreshRedis } from '../support/redis-layers';
 
 describeWithRedis('SharedCache against a real redis-server', () => {
-  let server: RedisServer;
-  let replicas: RedisReplicas;
-
-  beforeAll(async () => {
-    server = await RedisServer.start();
-  });
-  beforeEach(async () => {
-    replicas = new RedisReplicas(server);
-    await (await replicas.raw()).flushall();
-  });
-  afterEach(() => replicas.closeAll());
-  afterAll(() => server.stop());
+  const redis = withFreshRedis(() => RedisServer.start());
 
   it('shares a value between replicas; a miss is undefined', async () => {
-    const a = await replicas.replica();
-    const b = await replicas.replica();
+    const a = await redis.replicas.replica();
+    const b = await redis.replicas.replica();
     const keyA = (await a.cache.slotFor('conn-1', 'db/password'))!;
     expect(await a.cache.get(keyA)).toBeUndefined();
     expect(await a.cache.set(keyA, '{"password":"VAL-xyz"}', 60_000)).toBe(true);
@@ -30,8 +19,8 @@ describeWithRedis('SharedCache against a real redis-server', () => {
   });
 
   it('stores with SET PX: the TTL is set and the entry expires', async () => {
-    const a = await replicas.replica();
-    const raw = await replicas.raw();
+    const a = await redis.replicas.replica();
+    const raw = await redis.replicas.raw();
     const key = (await a.cache.slotFor('conn-1', 's'))!;
     await a.cache.set(key, 'VAL-xyz', 150);
     const ttl = await raw.pttl(key);
@@ -42,8 +31,8 @@ describeWithRedis('SharedCache against a real redis-server', () => {
   });
 
   it("bumping a connection's epoch orphans its entries on every replica, and only its own", async () => {
-    const a = await replicas.replica();
-    const b = await replicas.replica();
+    const a = await redis.replicas.replica();
+    const b = await redis.replicas.replica();
     const old1 = (await a.cache.slotFor('conn-1', 's'))!;
     const old2 = (await a.cache.slotFor('conn-2', 's'))!;
     await a.cache.set(old1, 'one', 60_000);
@@ -61,7 +50,7 @@ describeWithRedis('SharedCache against a real redis-server', () => {
   });
 
   it('bumping the global epoch orphans every connection', async () => {
-    const a = await replicas.replica();
+    const a = await redis.replicas.replica();
     const k1 = (await a.cache.slotFor('conn-1', 's'))!;
     const k2 = (await a.cache.slotFor('conn-2', 's'))!;
     await a.cache.set(k1, 'one', 60_000);
@@ -73,7 +62,7 @@ describeWithRedis('SharedCache against a real redis-server', () => {
   });
 
   it('deletes entries', async () => {
-    const a = await replicas.replica();
+    const a = await redis.replicas.replica();
     const k1 = (await a.cache.slotFor('conn-1', 's1'))!;
     const k2 = (await a.cache.slotFor('conn-1', 's2'))!;
     await a.cache.set(k1, 'one', 60_000);
@@ -85,8 +74,8 @@ describeWithRedis('SharedCache against a real redis-server', () => {
   });
 
   it('treats a stored value that does not open as a miss: garbage, or a value moved from another key', async () => {
-    const a = await replicas.replica();
-    const raw = await replicas.raw();
+    const a = await redis.replicas.replica();
+    const raw = await redis.replicas.raw();
     const k1 = (await a.cache.slotFor('conn-1', 's1'))!;
     const k2 = (await a.cache.slotFor('conn-1', 's2'))!;
     await a.cache.set(k1, 'one', 60_000);
@@ -94,16 +83,16 @@ describeWithRedis('SharedCache against a real redis-server', () => {
     expect(await a.cache.get(k2)).toBeUndefined();
     await raw.set(k1, 'garbage');
     expect(await a.cache.get(k1)).toBeUndefined();
-    const otherKey = await replicas.replica(undefined, { encryptionKey: 'a-different-encryption-key-32chars' });
+    const otherKey = await redis.replicas.replica(undefined, { encryptionKey: 'a-different-encryption-key-32chars' });
     const k3 = (await otherKey.cache.slotFor('conn-1', 's1'))!;
     await otherKey.cache.set(k3, 'other', 60_000);
     expect(await a.cache.get(k3 as never)).toBeUndefined();
   });
 
   it('answers undefined / false quickly when Redis is down', async () => {
-    const a = await replicas.replica();
+    const a = await redis.replicas.replica();
     const key = (await a.cache.slotFor('conn-1', 's'))!;
-    await server.kill();
+    await redis.server.kill();
     try {
       const started = Date.now();
       expect(await a.cache.slotFor('conn-1', 's')).toBeUndefined();
@@ -114,7 +103,7 @@ describeWithRedis('SharedCache against a real redis-server', () => {
       expect(await a.cache.epochOf('conn-1')).toBeUndefined();
       expect(Date.now() - started).toBeLessThan(1000);
     } finally {
-      await server.restart();
+      await redis.server.restart();
     }
   });
 });

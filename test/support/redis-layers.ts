@@ -44,3 +44,34 @@ export async function eventually(check: () => Promise<boolean> | boolean, timeou
 export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/** What `withFreshRedis` gives a suite: its redis-server, and replicas made anew (on an emptied Redis) for each test. */
+export interface FreshRedis {
+  readonly server: RedisServer;
+  readonly replicas: RedisReplicas;
+}
+
+/**
+ * The usual hooks of a Redis suite: one real redis-server for the file, emptied before each test,
+ * with fresh replicas that are closed after it. Call inside `describeWithRedis`.
+ */
+export function withFreshRedis(start: () => Promise<RedisServer>): FreshRedis {
+  const state: { server?: RedisServer; replicas?: RedisReplicas } = {};
+  beforeAll(async () => {
+    state.server = await start();
+  });
+  beforeEach(async () => {
+    state.replicas = new RedisReplicas(state.server!);
+    await (await state.replicas.raw()).flushall();
+  });
+  afterEach(() => state.replicas?.closeAll());
+  afterAll(() => state.server?.stop());
+  return {
+    get server() {
+      return state.server!;
+    },
+    get replicas() {
+      return state.replicas!;
+    },
+  };
+}
