@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenOnLoopback } from '../support/loopback-listener';
 
 /**
  * A stand-in for one Vault node's `GET /v1/sys/health`, as docs/vault-behaviour.md §14.7 says:
@@ -29,7 +29,6 @@ export interface HealthServer {
 }
 
 export async function startHealthServer(state: HealthState, version = '1.21.0'): Promise<HealthServer> {
-  const sockets = new Set<Socket>();
   const requests: string[] = [];
   const handle: { state: HealthState; version: string } = { state, version };
   const server: Server = createServer((req, res) => {
@@ -55,14 +54,9 @@ export async function startHealthServer(state: HealthState, version = '1.21.0'):
     };
     res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listener = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${listener.port}`,
     requests,
     get state() {
       return handle.state;
@@ -76,33 +70,12 @@ export async function startHealthServer(state: HealthState, version = '1.21.0'):
     set version(next: string) {
       handle.version = next;
     },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+    stop: listener.stop,
   };
 }
 
 /** A server that accepts connections and never answers (a hanging Vault). */
 export async function startSilentServer(): Promise<{ url: string; connections(): number; stop(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  let connections = 0;
-  const server = createServer(() => undefined);
-  server.on('connection', (socket) => {
-    connections++;
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    connections: () => connections,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  const listener = await listenOnLoopback(createServer(() => undefined));
+  return { url: `http://127.0.0.1:${listener.port}`, connections: listener.connections, stop: listener.stop };
 }

@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenOnLoopback } from './loopback-listener';
 
 export interface SeenRequest {
   method: string;
@@ -30,8 +30,6 @@ export interface TinyServer {
 
 export async function startTinyServer(answer: (req: SeenRequest) => Answer | 'hang', options: { tls?: { key: string; cert: string } } = {}): Promise<TinyServer> {
   const seen: SeenRequest[] = [];
-  const sockets = new Set<Socket>();
-  let connections = 0;
   const handle: http.RequestListener = (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -45,22 +43,12 @@ export async function startTinyServer(answer: (req: SeenRequest) => Answer | 'ha
     });
   };
   const server = options.tls ? https.createServer(options.tls, handle) : http.createServer(handle);
-  server.on('connection', (socket: Socket) => {
-    connections++;
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listener = await listenOnLoopback(server);
   return {
-    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${listener.port}`,
     seen,
-    connections: () => connections,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
+    connections: listener.connections,
+    close: listener.stop,
   };
 }
 
